@@ -1,0 +1,50 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint typecheck contracts pytest bench messages clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "hall needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed-run
+
+## Install, initialise the local database with demo data (first run only), open the program.
+run: $(VENV)/.installed-run
+	$(BIN)/hall init --demo
+	$(BIN)/hall
+
+## Install the test tools, then lint, format check, type check, import contracts, tests.
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check hall tests bench
+	$(BIN)/ruff format --check hall tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check hall tests bench
+	$(BIN)/ruff format --check hall tests bench
+
+## Benchmarks: each figure beside a baseline measured in the same run.
+bench: $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.run
+
+## Extract the translatable strings (source language: Simplified Chinese) and compile catalogs.
+messages: $(VENV)/.installed-test
+	$(BIN)/pybabel extract -F babel.cfg -o resources/locale/hall.pot --project hall hall
+	@for po in resources/locale/*/LC_MESSAGES/hall.po; do \
+	  [ -f "$$po" ] && $(BIN)/pybabel compile -D hall -i "$$po" -o "$${po%.po}.mo" || true; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache

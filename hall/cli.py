@@ -1,0 +1,315 @@
+"""The command line: the same services as the GUI, for work without a screen.
+
+Every error ends the command with status 1 and one clear line on stderr (an import that
+was refused lists its problems below that line). ``--json`` output is a contract.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from hall import __version__
+from hall.core.clock import local_today
+from hall.core.errors import HallError, ImportRejected, ValidationError
+from hall.core.i18n import _, set_language
+from hall.core.logconfig import setup_logging
+from hall.core.paths import resolve_paths
+from hall.core.settings import effective_counter, load_settings
+from hall.models.enums import Role
+from hall.services.audit import Actor
+from hall.services.context import AppContext, open_context
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[argparse.Namespace, AppContext], int]
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("“{text}”不是 YYYY-MM-DD 格式的日期").format(text=text)
+        ) from None
+
+
+def _actor(ctx: AppContext) -> Actor:
+    return Actor(f"cli:{getpass.getuser()}", Role.admin, ctx.counter, _("命令行"))
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def cmd_init(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.setup import initialise
+
+    report = initialise(
+        ctx, demo=args.demo, counter=args.counter, admin_password=args.admin_password
+    )
+    print(_("数据库已就绪：{path}").format(path=ctx.paths.database))
+    if report.catalog_imported:
+        print(_("已导入内置许可事项目录。"))
+    if report.users_created:
+        print(_("已创建{n}个账号。").format(n=report.users_created))
+    if report.applicants_loaded:
+        print(
+            _("已载入演示市场主体{n}户、失信记录{m}条。").format(
+                n=report.applicants_loaded, m=report.credit_records_loaded
+            )
+        )
+    print(_("本机窗口编号：{counter}").format(counter=report.counter or _("（未设置）")))
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace, ctx: AppContext) -> int:
+    # open_context already migrated; say where the database stands.
+    from hall.db.migrate import HEAD
+
+    print(_("数据库已是最新版本（{rev}）：{path}").format(rev=HEAD, path=ctx.paths.database))
+    return 0
+
+
+def cmd_catalog_import(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.catalog import import_catalog, read_catalog_file
+
+    path = Path(args.file)
+    version, _changes = import_catalog(ctx, _actor(ctx), read_catalog_file(path), str(path))
+    print(
+        _("已导入目录第{n}版“{label}”：许可事项{items}项，经营范围{scope}条。").format(
+            n=version.number, label=version.label, items=version.items, scope=version.scope
+        )
+    )
+    return 0
+
+
+def cmd_catalog_show(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.labels import mode_name
+
+    catalog = ctx.catalog()
+    if args.json:
+        _print_json(catalog.to_json())
+        return 0
+    print(
+        _("目录第{n}版：{label}（许可事项{items}项，经营范围{scope}条）").format(
+            n=catalog.number,
+            label=catalog.label,
+            items=len(catalog.items),
+            scope=len(catalog.scope),
+        )
+    )
+    for item in catalog.items.values():
+        limits = (
+            _("当场办结")
+            if item.on_the_spot
+            else _("承诺{p}/法定{s}个工作日").format(
+                p=item.promised_days or "-", s=item.statutory_days or "-"
+            )
+        )
+        print(
+            f"  {item.code:<12} {mode_name(item.reform_mode):<8} {item.name}"
+            f"（{item.department_name}，{limits}）"
+        )
+    return 0
+
+
+def cmd_calendar_import(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.calendar import import_calendar
+
+    path = Path(args.file)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise HallError(
+            _("无法读取日历文件 {path}：{reason}").format(path=path, reason=exc.strerror or exc)
+        ) from exc
+    schedule, _changes = import_calendar(ctx, _actor(ctx), raw, str(path))
+    print(
+        _("已导入{year}年节假日安排：放假{h}天，调休上班{w}天。").format(
+            year=schedule.year, h=schedule.holidays, w=schedule.adjusted_workdays
+        )
+    )
+    return 0
+
+
+def cmd_credit_add(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.credit import add_record
+
+    view, _changes = add_record(
+        ctx,
+        _actor(ctx),
+        args.code,
+        reason=args.reason,
+        source=args.source or "",
+        since=args.since,
+        until=args.until,
+    )
+    print(
+        _("已列入失信主体名单：{code} {name}（{since} 至 {until}）").format(
+            code=view.subject_code,
+            name=view.subject_name or "",
+            since=view.since,
+            until=view.until or _("长期"),
+        )
+    )
+    return 0
+
+
+def cmd_credit_list(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.credit import list_records
+
+    on = None if args.all else local_today(ctx.clock)
+    records = list_records(ctx, in_force_on=on)
+    if args.json:
+        _print_json([r.to_json() for r in records])
+        return 0
+    if not records:
+        print(_("失信主体名单中没有记录。"))
+    for r in records:
+        print(
+            f"{r.subject_code}  {r.subject_name or '':<24} {r.since} ~ {r.until or _('长期')}  "
+            f"{r.reason}（{r.source}）"
+        )
+    return 0
+
+
+def cmd_derive(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.derive_text import plan_as_text
+    from hall.services.intake import plan_application
+
+    plan = plan_application(
+        ctx,
+        scope=args.scope,
+        items=args.item,
+        applicant_code=args.applicant,
+        on=args.date,
+        normal_route=args.normal_route,
+    )
+    if args.json:
+        _print_json(plan.to_json())
+    else:
+        print(plan_as_text(plan))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hall", description=_("政务服务大厅“一窗受理”窗口程序。不带参数运行时打开图形界面。")
+    )
+    parser.add_argument("--version", action="version", version=f"hall {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar=_("命令"))
+
+    p = sub.add_parser("init", help=_("初始化本机数据库（可带演示数据）"))
+    p.add_argument("--demo", action="store_true", help=_("载入演示账号、市场主体和失信名单"))
+    p.add_argument("--counter", help=_("本机窗口编号，如 C01"))
+    p.add_argument("--admin-password", help=_("非演示安装时管理员 admin 的初始密码"))
+    p.set_defaults(handler=cmd_init)
+
+    db = sub.add_parser("db", help=_("数据库维护")).add_subparsers(dest="db_command", required=True)
+    p = db.add_parser("upgrade", help=_("把数据库升级到本程序的版本（先备份）"))
+    p.set_defaults(handler=cmd_db_upgrade)
+
+    cat = sub.add_parser("catalog", help=_("许可事项目录")).add_subparsers(
+        dest="catalog_command", required=True
+    )
+    p = cat.add_parser("import", help=_("导入目录文件，成为新的目录版本"))
+    p.add_argument("file", help=_("目录文件（JSON，格式见 docs/catalog-format.md）"))
+    p.set_defaults(handler=cmd_catalog_import)
+    p = cat.add_parser("show", help=_("显示当前目录"))
+    p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
+    p.set_defaults(handler=cmd_catalog_show)
+
+    cal = sub.add_parser("calendar", help=_("法定节假日安排")).add_subparsers(
+        dest="calendar_command", required=True
+    )
+    p = cal.add_parser("import", help=_("导入某一年的节假日安排（优先于内置数据）"))
+    p.add_argument("file", help=_("日历文件（JSON，格式见 docs/calendar-format.md）"))
+    p.set_defaults(handler=cmd_calendar_import)
+
+    credit = sub.add_parser("credit", help=_("失信主体名单")).add_subparsers(
+        dest="credit_command", required=True
+    )
+    p = credit.add_parser("add", help=_("列入失信主体名单"))
+    p.add_argument("code", help=_("统一社会信用代码或身份证号码"))
+    p.add_argument("--reason", required=True, help=_("列入原因"))
+    p.add_argument("--source", help=_("信息来源"))
+    p.add_argument("--since", type=_date, help=_("起始日期（默认今天）"))
+    p.add_argument("--until", type=_date, help=_("截止日期（默认长期）"))
+    p.set_defaults(handler=cmd_credit_add)
+    p = credit.add_parser("list", help=_("列出当前有效的失信记录"))
+    p.add_argument("--all", action="store_true", help=_("包括已过期的记录"))
+    p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
+    p.set_defaults(handler=cmd_credit_list)
+
+    p = sub.add_parser("derive", help=_("由经营范围和许可事项生成一表申办方案"))
+    p.add_argument(
+        "--scope",
+        nargs="+",
+        default=[],
+        metavar=_("代码或表述"),
+        help=_("经营范围：代码、规范表述或可唯一确定的关键词"),
+    )
+    p.add_argument(
+        "--item", nargs="+", default=[], metavar=_("事项编码"), help=_("直接申请的许可事项")
+    )
+    p.add_argument("--applicant", help=_("申请人统一社会信用代码或身份证号码"))
+    p.add_argument("--date", type=_date, help=_("受理日期（默认今天）"))
+    p.add_argument(
+        "--normal-route",
+        nargs="+",
+        default=[],
+        metavar=_("事项编码"),
+        help=_("申请人选择不采用告知承诺、按一般程序办理的事项"),
+    )
+    p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
+    p.set_defaults(handler=cmd_derive)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    paths = resolve_paths()
+    settings = load_settings(paths.settings_file)
+    set_language(settings.language)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        setup_logging(paths.logs)
+        effective_counter(settings)  # a malformed HALL_COUNTER is reported like any error
+        ctx = open_context(paths)
+        try:
+            return handler(args, ctx)
+        finally:
+            ctx.close()
+    except ImportRejected as exc:
+        print(_("hall：错误：{message}").format(message=exc.message), file=sys.stderr)
+        for problem in exc.problems[:200]:
+            print(f"  {problem}", file=sys.stderr)
+        if len(exc.problems) > 200:
+            print(_("  ……另有{n}处").format(n=len(exc.problems) - 200), file=sys.stderr)
+        return 1
+    except (HallError, ValidationError) as exc:
+        print(_("hall：错误：{message}").format(message=exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: one line, details in the log
+        log.exception("unexpected error in %s", args.command)
+        print(
+            _("hall：内部错误：{kind}（详情见日志 {path}）").format(
+                kind=type(exc).__name__, path=paths.logs / "hall.log"
+            ),
+            file=sys.stderr,
+        )
+        return 1

@@ -1,0 +1,1 @@
+"""Plumbing every layer uses: paths, settings, logging, i18n, clock, errors."""

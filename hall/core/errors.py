@@ -1,0 +1,66 @@
+"""The error hierarchy. Every error carries a message written for the clerk.
+
+The GUI and the command line show ``str(error)``; nothing else of an error reaches a person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class HallError(Exception):
+    """Base of every error the program expects and can explain to a person."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(HallError):
+    """A value typed or scanned by a person is not acceptable."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class InvalidIdentifier(ValidationError):
+    """A credit code, ID number or phone number fails its format or check digit."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in an imported file: where, and why."""
+
+    place: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.reason}"
+
+
+class ImportRejected(HallError):
+    """A file was refused as a whole; ``problems`` lists every reason found."""
+
+    def __init__(self, message: str, problems: list[Problem]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+class NotFound(HallError):
+    """Something asked for by code or number does not exist."""
+
+
+class Conflict(HallError):
+    """The action contradicts the current state (e.g. accepting a case twice)."""
+
+
+class AuthenticationFailed(HallError):
+    """Wrong user name or password."""
+
+
+class DatabaseError(HallError):
+    """The database cannot be opened, migrated or written."""

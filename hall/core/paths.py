@@ -1,0 +1,59 @@
+"""Where the program keeps its files.
+
+The per-user folders come from platformdirs; ``HALL_DATA_DIR`` puts everything (data,
+settings, logs) under one folder instead, which is what tests and portable installs use.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "hall"
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+
+
+@dataclass(frozen=True)
+class Paths:
+    data: Path
+    config: Path
+    logs: Path
+
+    @property
+    def database(self) -> Path:
+        return self.data / "hall.sqlite3"
+
+    @property
+    def backups(self) -> Path:
+        return self.data / "backups"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config / "settings.json"
+
+    def ensure(self) -> Paths:
+        for folder in (self.data, self.config, self.logs):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def resolve_paths(environ: dict[str, str] | None = None) -> Paths:
+    """The folders for this user, honouring ``HALL_DATA_DIR``."""
+    env = os.environ if environ is None else environ
+    override = env.get("HALL_DATA_DIR")
+    if override:
+        root = Path(override).expanduser().resolve()
+        return Paths(data=root, config=root, logs=root / "logs")
+    return Paths(
+        data=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+        config=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+        logs=Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
+    )
+
+
+def resource(*parts: str) -> Path:
+    """A file shipped with the program under ``resources/``."""
+    return RESOURCES.joinpath(*parts)

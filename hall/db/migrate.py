@@ -1,0 +1,118 @@
+"""Bringing a database to the program's schema.
+
+At start the program compares the database's revision with :data:`HEAD` using the
+standard library alone (cheap); only when they differ is Alembic loaded. A SQLite file
+is copied into ``backups/`` before any migration touches it. A database made by a newer
+program is refused rather than damaged.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+
+from hall.core.errors import DatabaseError
+from hall.core.i18n import _
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+log = logging.getLogger(__name__)
+
+#: The newest revision this program knows. A test keeps it equal to Alembic's head.
+HEAD = "0001"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+KEEP_BACKUPS = 10
+
+
+def alembic_config() -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    except DBAPIError:
+        return None
+    return None if row is None else str(row[0])
+
+
+def sqlite_is_current(path: Path) -> bool:
+    """True when the SQLite file exists and is at :data:`HEAD` (no Alembic needed)."""
+    if not path.exists():
+        return False
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == HEAD
+
+
+def backup_sqlite(path: Path, backups: Path, revision: str | None) -> Path:
+    """Copy a live SQLite database consistently (the backup API, not a file copy)."""
+    backups.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = backups / f"hall-{stamp}-rev{revision or 'none'}.sqlite3"
+    with sqlite3.connect(path) as source, sqlite3.connect(target) as dest:
+        source.backup(dest)
+    old = sorted(backups.glob("hall-*.sqlite3"))
+    for stale in old[:-KEEP_BACKUPS]:
+        stale.unlink(missing_ok=True)
+    log.info("backed up %s to %s before migrating", path, target)
+    return target
+
+
+def upgrade(
+    engine: Engine, *, sqlite_path: Path | None = None, backups: Path | None = None
+) -> bool:
+    """Migrate the database behind ``engine`` to :data:`HEAD`.
+
+    Returns True if anything was done. Raises :class:`DatabaseError` if the database
+    was made by a newer program or the migration fails (the backup is then intact).
+    """
+    from alembic import command
+
+    current = current_revision(engine)
+    if current == HEAD:
+        return False
+    if current is not None and current not in known_revisions():
+        raise DatabaseError(
+            _(
+                "数据库版本（{rev}）比本程序新，无法打开。请安装新版本的程序，"
+                "或联系管理员。数据库未作任何改动。"
+            ).format(rev=current)
+        )
+    if sqlite_path is not None and current is not None and sqlite_path.exists():
+        backup_sqlite(sqlite_path, backups or sqlite_path.parent / "backups", current)
+    config = alembic_config()
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except DBAPIError as exc:
+        log.exception("migration failed")
+        raise DatabaseError(
+            _("数据库升级失败：{detail}。升级前的备份保存在 backups 文件夹中。").format(
+                detail=str(exc.orig)[:200]
+            )
+        ) from exc
+    return True

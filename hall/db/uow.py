@@ -1,0 +1,53 @@
+"""The unit of work: the only way services get a session.
+
+One ``with uow() as session:`` block is one transaction: everything in it is committed
+together at the end, or nothing is if an exception leaves the block.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from hall.core.errors import DatabaseError
+from hall.core.i18n import _
+
+log = logging.getLogger(__name__)
+
+
+class UnitOfWork:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._factory = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def __call__(self) -> Iterator[Session]:
+        session = self._factory()
+        try:
+            yield session
+            session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            log.exception("database error")
+            raise DatabaseError(_describe(exc)) from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+def _describe(exc: OperationalError) -> str:
+    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    if "disk is full" in text or "database or disk is full" in text:
+        return _("磁盘已满，本次操作未保存。请清理磁盘空间后重试，已保存的数据不受影响。")
+    if "locked" in text:
+        return _("数据库正被其他程序占用，本次操作未保存，请稍后重试。")
+    if "readonly" in text or "read-only" in text:
+        return _("数据库文件只读，本次操作未保存。请检查数据目录的写入权限。")
+    return _("数据库出错，本次操作未保存：{detail}").format(detail=str(exc.orig or exc)[:200])

@@ -1,0 +1,120 @@
+"""Cases: one combined application, one sub-case per permit item, with the material
+checks, commitments, verification tasks and every status transition."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hall.models.base import Base, UUIDKey
+from hall.models.enums import (
+    CaseStatus,
+    MaterialStatus,
+    ProofMode,
+    ReformMode,
+    Route,
+    SubCaseStatus,
+    VerificationStatus,
+)
+
+
+class Case(UUIDKey, Base):
+    __tablename__ = "case"
+
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    applicant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applicant.id"), index=True)
+    counter: Mapped[str] = mapped_column(String(8))
+    accepted_at: Mapped[datetime]
+    accepted_on: Mapped[date] = mapped_column(index=True)
+    accepted_by: Mapped[str] = mapped_column(String(64))
+    catalog_version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("catalog_version.id"))
+    scope_codes: Mapped[list[str]] = mapped_column(default=list)
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[CaseStatus]
+
+    sub_cases: Mapped[list[SubCase]] = relationship(
+        back_populates="case", order_by="SubCase.position", cascade="all, delete-orphan"
+    )
+    materials: Mapped[list[MaterialCheck]] = relationship(
+        order_by="MaterialCheck.position", cascade="all, delete-orphan"
+    )
+
+
+class SubCase(UUIDKey, Base):
+    """One permit item of a case, with its reform mode and deadlines as at acceptance."""
+
+    __tablename__ = "sub_case"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    position: Mapped[int]
+    item_code: Mapped[str] = mapped_column(String(32))
+    item_name: Mapped[str] = mapped_column(String(200))
+    department_code: Mapped[str] = mapped_column(String(16), index=True)
+    department_name: Mapped[str] = mapped_column(String(100))
+    reform_mode: Mapped[ReformMode]
+    route: Mapped[Route]
+    route_note: Mapped[str] = mapped_column(Text, default="")
+    because_of: Mapped[list[str]] = mapped_column(default=list)
+    status: Mapped[SubCaseStatus]
+    statutory_deadline: Mapped[date | None]
+    promised_deadline: Mapped[date | None]
+    deadline_provisional: Mapped[bool] = mapped_column(default=False)
+    decided_at: Mapped[datetime | None]
+
+    case: Mapped[Case] = relationship(back_populates="sub_cases")
+
+
+class SubCaseEvent(UUIDKey, Base):
+    """A transition of a sub-case, so its history can be told and reports rebuilt."""
+
+    __tablename__ = "sub_case_event"
+
+    sub_case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sub_case.id"), index=True)
+    at: Mapped[datetime]
+    by: Mapped[str] = mapped_column(String(64))
+    from_status: Mapped[SubCaseStatus | None]
+    to_status: Mapped[SubCaseStatus]
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class MaterialCheck(UUIDKey, Base):
+    """One line of a case's merged materials checklist and what became of it."""
+
+    __tablename__ = "material_check"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    proof_mode: Mapped[ProofMode]
+    status: Mapped[MaterialStatus]
+    item_codes: Mapped[list[str]] = mapped_column(default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Commitment(UUIDKey, Base):
+    """The applicant's written commitment for one commitment-mode sub-case."""
+
+    __tablename__ = "commitment"
+
+    sub_case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sub_case.id"), unique=True)
+    conditions: Mapped[list[str]] = mapped_column(default=list)
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(64))
+
+
+class VerificationTask(UUIDKey, Base):
+    """Post-event verification of a commitment decision, due within the item's window."""
+
+    __tablename__ = "verification_task"
+
+    sub_case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sub_case.id"), index=True)
+    due_date: Mapped[date] = mapped_column(index=True)
+    due_provisional: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[VerificationStatus]
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
+    rectify_by: Mapped[date | None]
+    closed_at: Mapped[datetime | None]

@@ -1,0 +1,84 @@
+"""Who did what: every user action writes an audit entry and an outbox entry in the
+same transaction as its own rows (or, if anything fails, none of them)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from hall.core.clock import Clock
+from hall.models import AuditEntry, OutboxEntry
+from hall.models.enums import Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person (or the command line on their behalf) doing an action, and where."""
+
+    username: str
+    role: Role
+    counter: str | None = None
+    display_name: str = ""
+
+
+def jsonable(value: Any) -> Any:
+    """Turn dates, UUIDs, enums and containers into JSON values."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    json.dumps(value)  # raises for anything else: better here than in the outbox
+    return value
+
+
+def record(
+    session: Session,
+    clock: Clock,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: str | uuid.UUID,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    op: str = "upsert",
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """Add the audit entry and the outbox entry of one action to ``session``."""
+    now = clock.now()
+    session.add(
+        AuditEntry(
+            at=now,
+            actor=actor.username,
+            counter=actor.counter,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            before=jsonable(before) if before is not None else None,
+            after=jsonable(after) if after is not None else None,
+        )
+    )
+    session.add(
+        OutboxEntry(
+            created_at=now,
+            entity=entity,
+            entity_id=str(entity_id),
+            op=op,
+            payload=jsonable(payload if payload is not None else (after or {})),
+        )
+    )

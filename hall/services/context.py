@@ -1,0 +1,81 @@
+"""The application context: everything a service needs, built once at start and passed
+down (no singletons). Tests build their own with a temporary folder and a fixed clock."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+
+from hall.core.clock import Clock, SystemClock
+from hall.core.paths import Paths, resolve_paths
+from hall.core.settings import Settings, effective_counter, load_settings, save_settings
+from hall.db import migrate
+from hall.db.engine import make_engine, sqlite_url
+from hall.db.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from hall.services.catalog_views import CatalogSnapshot
+    from hall.services.workdays import WorkdayCalendar
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppContext:
+    paths: Paths
+    settings: Settings
+    clock: Clock
+    engine: Engine
+    uow: UnitOfWork
+    _catalog: CatalogSnapshot | None = field(default=None, repr=False)
+    _calendar: WorkdayCalendar | None = field(default=None, repr=False)
+
+    @property
+    def counter(self) -> str | None:
+        """This installation's counter code (``HALL_COUNTER`` overrides the settings)."""
+        return effective_counter(self.settings)
+
+    def save_settings(self) -> None:
+        save_settings(self.paths.settings_file, self.settings)
+
+    def catalog(self) -> CatalogSnapshot:
+        """The current catalog version, loaded once and kept until the next import."""
+        if self._catalog is None:
+            from hall.services.catalog import load_snapshot
+
+            self._catalog = load_snapshot(self)
+        return self._catalog
+
+    def calendar(self) -> WorkdayCalendar:
+        if self._calendar is None:
+            from hall.services.calendar import load_calendar
+
+            self._calendar = load_calendar(self)
+        return self._calendar
+
+    def forget_catalog(self) -> None:
+        self._catalog = None
+
+    def forget_calendar(self) -> None:
+        self._calendar = None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_context(
+    paths: Paths | None = None,
+    *,
+    clock: Clock | None = None,
+    upgrade: bool = True,
+) -> AppContext:
+    """Open the local database (migrating it first, after a backup) and the settings."""
+    paths = (paths or resolve_paths()).ensure()
+    settings = load_settings(paths.settings_file)
+    engine = make_engine(sqlite_url(paths.database))
+    if upgrade and not migrate.sqlite_is_current(paths.database):
+        migrate.upgrade(engine, sqlite_path=paths.database, backups=paths.backups)
+    return AppContext(paths, settings, clock or SystemClock(), engine, UnitOfWork(engine))

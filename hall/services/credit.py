@@ -1,0 +1,115 @@
+"""The dishonest-subjects list (失信主体名单): who may not use the commitment route."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from hall.core.clock import local_today
+from hall.core.errors import ValidationError
+from hall.core.i18n import _
+from hall.models import Applicant, CreditRecord
+from hall.services.audit import Actor, record
+from hall.services.changes import Changes
+from hall.services.context import AppContext
+from hall.services.identifiers import parse_applicant_code
+
+
+@dataclass(frozen=True)
+class CreditRecordView:
+    id: uuid.UUID
+    subject_code: str
+    subject_name: str | None
+    reason: str
+    source: str
+    since: date
+    until: date | None
+
+    def in_force(self, on: date) -> bool:
+        return self.since <= on and (self.until is None or on <= self.until)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": str(self.id),
+            "code": self.subject_code,
+            "name": self.subject_name,
+            "reason": self.reason,
+            "source": self.source,
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat() if self.until else None,
+        }
+
+
+def _view(r: CreditRecord) -> CreditRecordView:
+    return CreditRecordView(
+        r.id, r.subject_code, r.subject_name, r.reason, r.source, r.since, r.until
+    )
+
+
+def records_in_force(session: Session, code: str, on: date) -> list[CreditRecordView]:
+    rows = session.scalars(
+        select(CreditRecord)
+        .where(CreditRecord.subject_code == code, CreditRecord.since <= on)
+        .where(or_(CreditRecord.until.is_(None), CreditRecord.until >= on))
+        .order_by(CreditRecord.since)
+    )
+    return [_view(r) for r in rows]
+
+
+def check_credit(ctx: AppContext, code: str, on: date) -> list[CreditRecordView]:
+    """The records that bar ``code`` from the commitment route on ``on`` (empty: none)."""
+    with ctx.uow() as session:
+        return records_in_force(session, code, on)
+
+
+def add_record(
+    ctx: AppContext,
+    actor: Actor,
+    code: str,
+    *,
+    reason: str,
+    source: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> tuple[CreditRecordView, Changes]:
+    """Put a subject on the dishonest list. The code is validated as a credit code or ID."""
+    subject = parse_applicant_code(code)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("请填写列入失信名单的原因。"), field="reason")
+    start = since or local_today(ctx.clock)
+    if until is not None and until < start:
+        raise ValidationError(_("截止日期不能早于起始日期。"), field="until")
+    with ctx.uow() as session:
+        name = session.scalar(select(Applicant.name).where(Applicant.code == subject.code))
+        row = CreditRecord(
+            subject_code=subject.code,
+            subject_name=name,
+            reason=reason,
+            source=source.strip() or _("本大厅录入"),
+            since=start,
+            until=until,
+            created_at=ctx.clock.now(),
+            created_by=actor.username,
+        )
+        session.add(row)
+        session.flush()
+        view = _view(row)
+        record(
+            session, ctx.clock, actor, "credit.add", "credit_record", row.id, after=view.to_json()
+        )
+    return view, Changes(credit=True)
+
+
+def list_records(ctx: AppContext, *, in_force_on: date | None = None) -> list[CreditRecordView]:
+    with ctx.uow() as session:
+        query = select(CreditRecord).order_by(CreditRecord.since, CreditRecord.subject_code)
+        if in_force_on is not None:
+            query = query.where(CreditRecord.since <= in_force_on).where(
+                or_(CreditRecord.until.is_(None), CreditRecord.until >= in_force_on)
+            )
+        return [_view(r) for r in session.scalars(query)]

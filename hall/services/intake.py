@@ -1,0 +1,291 @@
+"""From a plan to an accepted case.
+
+:func:`plan_application` resolves what the clerk typed and looks up the applicant and
+their credit; :func:`accept_case` creates the case and one sub-case per permit item in a
+single transaction and applies each route: cancelled → informed, filing → recorded on
+the spot, commitment → approved on the spot with a verification task, optimized or
+normal → under review with its deadlines. Every transition is an event and audited.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hall.core.clock import local_today
+from hall.core.errors import Conflict, ValidationError
+from hall.core.i18n import _
+from hall.models import (
+    Applicant,
+    Case,
+    Commitment,
+    MaterialCheck,
+    SubCase,
+    SubCaseEvent,
+    VerificationTask,
+)
+from hall.models.enums import (
+    CaseStatus,
+    MaterialStatus,
+    ProofMode,
+    Route,
+    SubCaseStatus,
+    VerificationStatus,
+)
+from hall.services.applicants import ApplicantInput, ensure_applicant
+from hall.services.audit import Actor, record
+from hall.services.changes import Changes
+from hall.services.context import AppContext
+from hall.services.credit import records_in_force
+from hall.services.derive import Plan, PlanApplicant, PlannedItem, derive
+from hall.services.forms import clean_answers
+from hall.services.identifiers import parse_applicant_code
+
+INITIAL_STATUS = {
+    Route.cancelled: SubCaseStatus.informed,
+    Route.filing: SubCaseStatus.recorded,
+    Route.commitment: SubCaseStatus.approved,
+    Route.optimized: SubCaseStatus.under_review,
+    Route.normal: SubCaseStatus.under_review,
+}
+
+DEFAULT_MATERIAL_STATUS = {
+    ProofMode.cancelled: MaterialStatus.not_required,
+    ProofMode.commitment: MaterialStatus.covered_by_commitment,
+    ProofMode.data_verification: MaterialStatus.pending,
+    ProofMode.department_verification: MaterialStatus.verification_requested,
+    ProofMode.paper: MaterialStatus.received,
+}
+
+
+@dataclass(frozen=True)
+class SubCaseView:
+    id: uuid.UUID
+    item_code: str
+    item_name: str
+    department_name: str
+    route: Route
+    status: SubCaseStatus
+    statutory_deadline: date | None
+    promised_deadline: date | None
+    deadline_provisional: bool
+
+
+@dataclass(frozen=True)
+class AcceptedCase:
+    id: uuid.UUID
+    number: str
+    applicant_code: str
+    applicant_name: str
+    accepted_on: date
+    sub_cases: tuple[SubCaseView, ...]
+
+
+def plan_application(
+    ctx: AppContext,
+    *,
+    scope: Sequence[str] = (),
+    items: Sequence[str] = (),
+    applicant_code: str | None = None,
+    on: date | None = None,
+    normal_route: Iterable[str] = (),
+) -> Plan:
+    """Derive the plan for what the clerk typed (scope by code, wording or search)."""
+    catalog = ctx.catalog()
+    day = on or local_today(ctx.clock)
+    entries = [catalog.resolve_scope(token) for token in scope]
+    applicant = None
+    if applicant_code is not None:
+        parsed = parse_applicant_code(applicant_code, today=day)
+        with ctx.uow() as session:
+            name = session.scalar(select(Applicant.name).where(Applicant.code == parsed.code))
+            records = records_in_force(session, parsed.code, day)
+        applicant = PlanApplicant(parsed.code, parsed.kind, name, tuple(records))
+    return derive(
+        catalog,
+        ctx.calendar(),
+        scope=entries,
+        items=items,
+        applicant=applicant,
+        acceptance_date=day,
+        normal_route=normal_route,
+    )
+
+
+def next_case_number(session: Session, counter: str, day: date) -> str:
+    """``C01-20261123-0007``: the counter's code makes numbers made offline unique."""
+    prefix = f"{counter}-{day:%Y%m%d}-"
+    last = session.scalar(select(func.max(Case.number)).where(Case.number.like(prefix + "%")))
+    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{sequence:04d}"
+
+
+def accept_case(
+    ctx: AppContext,
+    actor: Actor,
+    plan: Plan,
+    applicant: ApplicantInput,
+    answers: Mapping[str, Any],
+    *,
+    material_status: Mapping[str, MaterialStatus] | None = None,
+) -> tuple[AcceptedCase, Changes]:
+    """Accept the combined application described by ``plan``.
+
+    Raises ``ValidationError`` (``FormErrors`` for the form) when the applicant or the
+    answers are not acceptable, ``Conflict`` when the plan was made for another
+    applicant or the counter is not set; nothing is written then.
+    """
+    counter = actor.counter or ctx.counter
+    if not counter:
+        raise Conflict(_("本机尚未设置窗口编号，无法受理。"))
+    code = parse_applicant_code(applicant.code, today=plan.acceptance_date).code
+    if plan.applicant is None or plan.applicant.code != code:
+        raise Conflict(_("办理方案不是为该申请人生成的，请重新生成后再受理。"))
+    if not plan.items:
+        raise ValidationError(_("办理方案中没有许可事项。"))
+    cleaned = clean_answers((f.field for f in plan.fields), answers)
+    outcomes = dict(material_status or {})
+    now = ctx.clock.now()
+    with ctx.uow() as session:
+        applicant_row = ensure_applicant(session, ctx.clock, actor, applicant)
+        case = Case(
+            number=next_case_number(session, counter, plan.acceptance_date),
+            applicant_id=applicant_row.id,
+            counter=counter,
+            accepted_at=now,
+            accepted_on=plan.acceptance_date,
+            accepted_by=actor.username,
+            catalog_version_id=ctx.catalog().version_id,
+            scope_codes=[s.code for s in plan.scope],
+            answers=cleaned,
+            status=CaseStatus.accepted,
+        )
+        session.add(case)
+        session.flush()
+        subs = [_add_sub_case(session, ctx, actor, case, n, p) for n, p in enumerate(plan.items)]
+        for n, material in enumerate(plan.materials):
+            status = outcomes.get(material.name, DEFAULT_MATERIAL_STATUS[material.proof_mode])
+            session.add(
+                MaterialCheck(
+                    case_id=case.id,
+                    position=n,
+                    name=material.name,
+                    proof_mode=material.proof_mode,
+                    status=status,
+                    item_codes=list(material.items),
+                )
+            )
+        session.flush()
+        view = AcceptedCase(
+            case.id,
+            case.number,
+            applicant_row.code,
+            applicant_row.name,
+            case.accepted_on,
+            tuple(subs),
+        )
+        record(
+            session,
+            ctx.clock,
+            actor,
+            "case.accept",
+            "case",
+            case.id,
+            after=_case_payload(case, view, plan),
+        )
+    return view, Changes(cases=True, applicants=True)
+
+
+def _add_sub_case(
+    session: Session, ctx: AppContext, actor: Actor, case: Case, position: int, p: PlannedItem
+) -> SubCaseView:
+    status = INITIAL_STATUS[p.route]
+    now = ctx.clock.now()
+    sub = SubCase(
+        case_id=case.id,
+        position=position,
+        item_code=p.item.code,
+        item_name=p.item.name,
+        department_code=p.item.department_code,
+        department_name=p.item.department_name,
+        reform_mode=p.item.reform_mode,
+        route=p.route,
+        route_note=p.note,
+        because_of=list(p.because_of),
+        status=status,
+        statutory_deadline=p.statutory_deadline.day if p.statutory_deadline else None,
+        promised_deadline=p.promised_deadline.day if p.promised_deadline else None,
+        deadline_provisional=p.deadline_provisional,
+        decided_at=now if status in (SubCaseStatus.approved, SubCaseStatus.recorded) else None,
+    )
+    session.add(sub)
+    session.flush()
+    session.add(
+        SubCaseEvent(
+            sub_case_id=sub.id,
+            at=now,
+            by=actor.username,
+            from_status=None,
+            to_status=status,
+            note=p.note,
+        )
+    )
+    if p.route is Route.commitment and p.verification_due is not None:
+        session.add(
+            Commitment(
+                sub_case_id=sub.id,
+                conditions=list(p.item.conditions),
+                recorded_at=now,
+                recorded_by=actor.username,
+            )
+        )
+        session.add(
+            VerificationTask(
+                sub_case_id=sub.id,
+                due_date=p.verification_due.day,
+                due_provisional=p.verification_due.provisional,
+                status=VerificationStatus.open,
+            )
+        )
+    return SubCaseView(
+        sub.id,
+        sub.item_code,
+        sub.item_name,
+        sub.department_name,
+        p.route,
+        status,
+        sub.statutory_deadline,
+        sub.promised_deadline,
+        sub.deadline_provisional,
+    )
+
+
+def _case_payload(case: Case, view: AcceptedCase, plan: Plan) -> dict[str, Any]:
+    return {
+        "number": case.number,
+        "counter": case.counter,
+        "applicant": view.applicant_code,
+        "accepted_on": case.accepted_on,
+        "catalog_version": plan.catalog_version,
+        "scope": case.scope_codes,
+        "answers": case.answers,
+        "sub_cases": [
+            {
+                "id": s.id,
+                "item": s.item_code,
+                "route": s.route,
+                "status": s.status,
+                "statutory_deadline": s.statutory_deadline,
+                "promised_deadline": s.promised_deadline,
+                "provisional": s.deadline_provisional,
+            }
+            for s in view.sub_cases
+        ],
+        "materials": [{"name": m.name, "proof_mode": m.proof_mode} for m in plan.materials],
+    }

@@ -1,0 +1,65 @@
+"""The words a person sees for each value of the domain's vocabularies."""
+
+from __future__ import annotations
+
+from hall.core.i18n import N_, _
+from hall.models.enums import ItemLevel, MaterialStatus, ProofMode, ReformMode, Risk, Route
+
+_MODES = {
+    ReformMode.cancelled: N_("直接取消审批"),
+    ReformMode.filing: N_("审批改为备案"),
+    ReformMode.commitment: N_("实行告知承诺"),
+    ReformMode.optimized: N_("优化审批服务"),
+}
+_ROUTES = {
+    Route.cancelled: N_("无需审批"),
+    Route.filing: N_("当场备案"),
+    Route.commitment: N_("告知承诺"),
+    Route.optimized: N_("优化审批"),
+    Route.normal: N_("一般程序"),
+}
+_PROOFS = {
+    ProofMode.cancelled: N_("不再提交"),
+    ProofMode.commitment: N_("以承诺替代"),
+    ProofMode.data_verification: N_("数据核验"),
+    ProofMode.department_verification: N_("部门核验"),
+    ProofMode.paper: N_("提交纸质材料"),
+}
+_MATERIAL_STATUS = {
+    MaterialStatus.not_required: N_("不得要求提交"),
+    MaterialStatus.pending: N_("待核验"),
+    MaterialStatus.received: N_("已收取"),
+    MaterialStatus.covered_by_commitment: N_("已承诺"),
+    MaterialStatus.verified: N_("已核验"),
+    MaterialStatus.verification_requested: N_("已发起部门核验"),
+}
+_LEVELS = {
+    ItemLevel.central: N_("中央层面设定"),
+    ItemLevel.provincial: N_("省级设定"),
+    ItemLevel.local: N_("地方设定"),
+}
+_RISKS = {Risk.low: N_("低"), Risk.medium: N_("中"), Risk.high: N_("高")}
+
+
+def mode_name(mode: ReformMode) -> str:
+    return _(_MODES[mode])
+
+
+def route_name(route: Route) -> str:
+    return _(_ROUTES[route])
+
+
+def proof_name(mode: ProofMode) -> str:
+    return _(_PROOFS[mode])
+
+
+def material_status_name(status: MaterialStatus) -> str:
+    return _(_MATERIAL_STATUS[status])
+
+
+def level_name(level: ItemLevel) -> str:
+    return _(_LEVELS[level])
+
+
+def risk_name(risk: Risk) -> str:
+    return _(_RISKS[risk])

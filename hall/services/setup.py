@@ -1,0 +1,171 @@
+"""First initialisation of a counter's database: the bundled catalog, and on request the
+demo hall (accounts for every role, the local registry, the dishonest list)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from hall.core.errors import HallError
+from hall.core.i18n import _
+from hall.core.paths import resource
+from hall.core.settings import normalize_counter_code
+from hall.models import Applicant, CatalogVersion, CreditRecord, User
+from hall.models.enums import ApplicantKind, Role
+from hall.services.audit import Actor, record
+from hall.services.auth import create_user
+from hall.services.catalog import BUNDLED_CATALOG, import_catalog, read_catalog_file
+from hall.services.context import AppContext
+
+log = logging.getLogger(__name__)
+
+SYSTEM = Actor("system", Role.admin, None, "system")
+DEMO_COUNTER = "C01"
+DEMO_PASSWORD = "hall-demo-2026"
+DEMO_REGISTRY = resource("demo", "registry.json")
+
+# username, display name, role, departments
+DEMO_USERS: tuple[tuple[str, str, Role, tuple[str, ...]], ...] = (
+    ("clerk01", "张敏", Role.clerk, ()),
+    ("clerk02", "李娜", Role.clerk, ()),
+    ("guide01", "王芳", Role.guide, ()),
+    ("reviewer01", "赵强", Role.reviewer, ("SAMR",)),
+    ("reviewer02", "陈静", Role.reviewer, ("NHC",)),
+    ("super01", "刘洋", Role.supervisor, ()),
+    ("admin", "系统管理员", Role.admin, ()),
+)
+
+
+@dataclass(frozen=True)
+class InitReport:
+    catalog_imported: bool
+    users_created: int
+    applicants_loaded: int
+    credit_records_loaded: int
+    counter: str | None
+
+
+def initialise(
+    ctx: AppContext,
+    *,
+    demo: bool = False,
+    counter: str | None = None,
+    admin_password: str | None = None,
+) -> InitReport:
+    """Bring an empty database to a usable state; safe to run again (adds only what is
+    missing)."""
+    with ctx.uow() as session:
+        has_catalog = session.scalar(select(CatalogVersion.id).limit(1)) is not None
+        has_users = session.scalar(select(User.id).limit(1)) is not None
+        has_applicants = session.scalar(select(Applicant.id).limit(1)) is not None
+    if not has_catalog:
+        import_catalog(ctx, SYSTEM, read_catalog_file(BUNDLED_CATALOG), BUNDLED_CATALOG.name)
+    users = 0
+    if not has_users:
+        if demo:
+            for username, name, role, departments in DEMO_USERS:
+                create_user(
+                    ctx, SYSTEM, username, name, role, DEMO_PASSWORD, departments=departments
+                )
+                users += 1
+        elif admin_password:
+            create_user(
+                ctx,
+                SYSTEM,
+                "admin",
+                _("系统管理员"),
+                Role.admin,
+                admin_password,
+                must_change_password=True,
+            )
+            users = 1
+    applicants = credits = 0
+    if demo and not has_applicants:
+        applicants, credits = _load_registry(ctx)
+    if counter:
+        ctx.settings.counter_code = normalize_counter_code(counter)
+    elif demo and not ctx.settings.counter_code:
+        ctx.settings.counter_code = DEMO_COUNTER
+    if demo and not ctx.settings.hall_name:
+        hall = _read_registry().get("hall", {})
+        ctx.settings.hall_name = str(hall.get("name", ""))
+        ctx.settings.hall_code = str(hall.get("code", ""))
+    ctx.save_settings()
+    return InitReport(not has_catalog, users, applicants, credits, ctx.settings.counter_code)
+
+
+def _read_registry() -> dict[str, Any]:
+    try:
+        data = json.loads(DEMO_REGISTRY.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise HallError(_("演示数据文件无法读取：{reason}").format(reason=exc)) from exc
+    if not isinstance(data, dict):
+        raise HallError(_("演示数据文件格式不正确。"))
+    return data
+
+
+def _load_registry(ctx: AppContext) -> tuple[int, int]:
+    data = _read_registry()
+    now = ctx.clock.now()
+    with ctx.uow() as session:
+        names: dict[str, str] = {}
+        for e in data.get("enterprises", []):
+            row = Applicant(
+                kind=ApplicantKind.enterprise,
+                code=e["uscc"],
+                name=e["name"],
+                legal_representative=e.get("legal_representative"),
+                address=e.get("address"),
+                phone=e.get("phone"),
+                entity_type=e.get("entity_type"),
+                registered_capital=e.get("registered_capital"),
+                established=date.fromisoformat(e["established"]) if e.get("established") else None,
+                registered_scope=list(e.get("scope", [])),
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(row)
+            names[row.code] = row.name
+        for p in data.get("persons", []):
+            session.add(
+                Applicant(
+                    kind=ApplicantKind.person,
+                    code=p["id_number"],
+                    name=p["name"],
+                    address=p.get("address"),
+                    phone=p.get("mobile"),
+                    registered_scope=[],
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            names[p["id_number"]] = p["name"]
+        records = data.get("credit_records", [])
+        for r in records:
+            session.add(
+                CreditRecord(
+                    subject_code=r["code"],
+                    subject_name=names.get(r["code"]),
+                    reason=r["reason"],
+                    source=r["source"],
+                    since=date.fromisoformat(r["since"]),
+                    until=date.fromisoformat(r["until"]) if r.get("until") else None,
+                    created_at=now,
+                    created_by=SYSTEM.username,
+                )
+            )
+        record(
+            session,
+            ctx.clock,
+            SYSTEM,
+            "demo.load",
+            "registry",
+            "demo",
+            after={"applicants": len(names), "credit_records": len(records)},
+        )
+    return len(names), len(records)

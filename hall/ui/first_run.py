@@ -1,0 +1,79 @@
+"""The first start on an empty database: this machine's counter and the administrator."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hall.core.errors import HallError
+from hall.core.i18n import _
+from hall.core.settings import normalize_counter_code
+from hall.services.context import AppContext
+from hall.services.setup import initialise
+from hall.ui.widgets import named
+
+
+class FirstRunDialog(QDialog):
+    """Asks the counter code and the administrator's password, then initialises."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(_("首次使用 — 一窗受理"))
+        intro = QLabel(
+            _(
+                "本机的数据库是空的。请设置本机的窗口编号和系统管理员（用户名 admin）的密码。"
+                "如只想试用，可关闭本窗口并运行 make run，它会载入演示数据。"
+            )
+        )
+        intro.setWordWrap(True)
+        self.counter = named(QLineEdit(self.ctx.counter or ""), "counter")
+        self.counter.setPlaceholderText(_("如 C01"))
+        self.password = named(QLineEdit(), "password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat = named(QLineEdit(), "repeat")
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.message = named(QLabel(), "message")
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(_("窗口编号"), self.counter)
+        form.addRow(_("管理员密码"), self.password)
+        form.addRow(_("再次输入密码"), self.repeat)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)
+
+    def submit(self) -> None:
+        try:
+            counter = normalize_counter_code(self.counter.text())
+        except HallError as exc:
+            self.message.setText(exc.message)
+            return
+        if len(self.password.text()) < 8:
+            self.message.setText(_("密码至少8位。"))
+            return
+        if self.password.text() != self.repeat.text():
+            self.message.setText(_("两次输入的密码不一致。"))
+            return
+        try:
+            initialise(self.ctx, counter=counter, admin_password=self.password.text())
+        except HallError as exc:
+            self.message.setText(exc.message)
+            return
+        self.accept()

@@ -1,0 +1,102 @@
+"""The sign-in dialog: user, password and this machine's counter."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hall.core.errors import HallError
+from hall.core.i18n import _
+from hall.services.audit import Actor
+from hall.services.auth import sign_in
+from hall.services.context import AppContext
+from hall.ui.widgets import named
+
+
+class SignInDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.actor: Actor | None = None
+        self._build_ui()
+
+    def _build_ui(self) -> None:
+        self.setWindowTitle(_("登录 — 一窗受理"))
+        self.setObjectName("signInDialog")
+        hall = self.ctx.settings.hall_name or _("政务服务大厅")
+        title = QLabel()
+        title.setTextFormat(Qt.TextFormat.RichText)
+        title.setText(f"<h2>{_('一窗受理')}</h2><p>{_escape(hall)}</p>")
+        self.username = named(QLineEdit(), "username")
+        self.username.setPlaceholderText(_("如 clerk01"))
+        self.password = named(QLineEdit(), "password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.counter = named(QLineEdit(), "counter")
+        self.counter.setPlaceholderText(_("如 C01"))
+        self.counter.setMaxLength(8)
+        self.counter.setText(self.ctx.counter or "")
+        if os.environ.get("HALL_COUNTER"):
+            self.counter.setReadOnly(True)
+            self.counter.setToolTip(_("窗口编号由环境变量 HALL_COUNTER 指定"))
+        self.message = named(QLabel(), "message")
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(_("用户名(&U)"), self.username)
+        form.addRow(_("密码(&P)"), self.password)
+        form.addRow(_("窗口编号(&W)"), self.counter)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("登录"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("退出"))
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(380)
+        self.username.setFocus()
+
+    def submit(self) -> None:
+        if not self.username.text().strip():
+            self._fail(_("请输入用户名。"), self.username)
+            return
+        if not self.counter.text().strip():
+            self._fail(_("请输入本机的窗口编号（首次使用时设置，以后自动填入）。"), self.counter)
+            return
+        try:
+            actor = sign_in(
+                self.ctx, self.username.text(), self.password.text(), self.counter.text()
+            )
+        except HallError as exc:
+            field = getattr(exc, "field", None)
+            self._fail(exc.message, self.counter if field == "counter" else self.password)
+            return
+        if actor.counter != self.ctx.settings.counter_code and not os.environ.get("HALL_COUNTER"):
+            self.ctx.settings.counter_code = actor.counter
+            self.ctx.save_settings()
+        self.actor = actor
+        self.accept()
+
+    def _fail(self, message: str, focus: QLineEdit) -> None:
+        self.message.setText(message)
+        if focus is self.password:
+            self.password.clear()
+        focus.setFocus()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

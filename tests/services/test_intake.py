@@ -1,0 +1,160 @@
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from hall.core.errors import Conflict
+from hall.models import (
+    Applicant,
+    AuditEntry,
+    Case,
+    Commitment,
+    MaterialCheck,
+    OutboxEntry,
+    SubCase,
+    SubCaseEvent,
+    VerificationTask,
+)
+from hall.models.enums import MaterialStatus, Route, SubCaseStatus, VerificationStatus
+from hall.services.applicants import ApplicantInput, find_applicant
+from hall.services.credit import add_record
+from hall.services.forms import FormErrors
+from hall.services.intake import accept_case, plan_application
+
+ENTERPRISE = "91320305MA1N428243"
+DAY = date(2026, 11, 23)
+APPLICANT = ApplicantInput(
+    ENTERPRISE,
+    "徐州市贾汪区味香居餐饮管理有限公司",
+    "王建国",
+    "贾汪区老矿街道工农北路136号",
+    "0516-87661715",
+)
+ANSWERS = {
+    "applicant_name": "徐州市贾汪区味香居餐饮管理有限公司",
+    "legal_representative": "王建国",
+    "contact_mobile": "138 0013 8000",
+    "business_address": "贾汪区老矿街道工农北路136号",
+    "premises_area": "120.5",
+    "employee_count": "12",
+    "seats": "",
+    "business_type": "餐饮服务经营者",
+}
+
+
+def rows(ctx, model, *where):
+    with ctx.uow() as s:
+        return list(s.scalars(select(model).where(*where)))
+
+
+def test_accepting_applies_each_route(ctx, actor) -> None:
+    plan = plan_application(
+        ctx, scope=["H0101", "F1040", "R5001", "L0001"], applicant_code=ENTERPRISE, on=DAY
+    )
+    case, changes = accept_case(ctx, actor, plan, APPLICANT, ANSWERS)
+    assert changes.cases
+    assert case.number == "C01-20261123-0001"
+    status = {s.item_code: (s.route, s.status) for s in case.sub_cases}
+    assert status == {
+        "SAMR-001": (Route.commitment, SubCaseStatus.approved),
+        "SAMR-002": (Route.filing, SubCaseStatus.recorded),
+        "MCT-001": (Route.optimized, SubCaseStatus.under_review),
+        "NHC-001": (Route.optimized, SubCaseStatus.under_review),
+        "MOT-001": (Route.cancelled, SubCaseStatus.informed),
+    }
+    review = next(s for s in case.sub_cases if s.item_code == "MCT-001")
+    assert review.statutory_deadline == date(2026, 12, 21)
+    assert review.promised_deadline == date(2026, 12, 7)
+    tasks = rows(ctx, VerificationTask)
+    assert len(tasks) == 1 and tasks[0].status is VerificationStatus.open
+    assert tasks[0].due_date == date(2026, 12, 21)
+    commitment = rows(ctx, Commitment)[0]
+    assert commitment.conditions[0].startswith("经营场所面积")
+    assert len(rows(ctx, SubCaseEvent)) == 5
+    stored = rows(ctx, Case)[0]
+    assert stored.answers["contact_mobile"] == "13800138000"
+    assert stored.answers["premises_area"] == "120.5"
+    assert "seats" not in stored.answers
+
+
+def test_materials_checklist_records_each_proof_mode(ctx, actor) -> None:
+    plan = plan_application(ctx, scope=["H0101", "R5001"], applicant_code=ENTERPRISE, on=DAY)
+    accept_case(ctx, actor, plan, APPLICANT, ANSWERS)
+    checks = {m.name: m.status for m in rows(ctx, MaterialCheck)}
+    assert checks["营业执照"] is MaterialStatus.pending
+    assert checks["经营场所使用证明"] is MaterialStatus.covered_by_commitment
+    assert checks["消防安全检查合格证明"] is MaterialStatus.verification_requested
+    assert checks["法定代表人无犯罪记录证明"] is MaterialStatus.not_required
+    assert checks["卫生检测报告"] is MaterialStatus.received
+
+
+def test_accept_writes_audit_and_outbox_in_the_same_transaction(ctx, actor) -> None:
+    plan = plan_application(ctx, scope=["H0101"], applicant_code=ENTERPRISE, on=DAY)
+    case, _ = accept_case(ctx, actor, plan, APPLICANT, ANSWERS)
+    audit = rows(ctx, AuditEntry, AuditEntry.action == "case.accept")
+    assert len(audit) == 1 and audit[0].actor == "clerk01" and audit[0].counter == "C01"
+    assert audit[0].after["number"] == case.number
+    outbox = rows(ctx, OutboxEntry, OutboxEntry.entity == "case")
+    assert len(outbox) == 1 and outbox[0].sent_at is None
+    assert outbox[0].payload["sub_cases"][0]["route"] == "commitment"
+    # The unknown applicant was entered once and kept, with its own audit entry.
+    assert find_applicant(ctx, ENTERPRISE.lower()).name == APPLICANT.name
+    assert rows(ctx, AuditEntry, AuditEntry.action == "applicant.create")
+
+
+def test_invalid_answers_write_nothing_and_list_every_problem(ctx, actor) -> None:
+    plan = plan_application(ctx, scope=["H0101"], applicant_code=ENTERPRISE, on=DAY)
+    bad = dict(
+        ANSWERS,
+        contact_mobile="12345",
+        premises_area="0",
+        business_type="酒吧",
+        employee_count="十二",
+    )
+    bad.pop("business_address")
+    with pytest.raises(FormErrors) as info:
+        accept_case(ctx, actor, plan, APPLICANT, bad)
+    assert set(info.value.errors) == {
+        "contact_mobile",
+        "premises_area",
+        "business_type",
+        "employee_count",
+        "business_address",
+    }
+    assert "经营场所面积" in info.value.errors["premises_area"]
+    for model in (Case, SubCase, Applicant, OutboxEntry):
+        with ctx.uow() as s:
+            count = s.scalar(select(func.count()).select_from(model))
+        assert count == (1 if model is OutboxEntry else 0)  # only the catalog import
+
+
+def test_dishonest_applicant_case_goes_to_review(ctx, actor) -> None:
+    add_record(ctx, actor, ENTERPRISE, reason="虚假承诺", since=date(2026, 1, 1))
+    plan = plan_application(ctx, scope=["H0101"], applicant_code=ENTERPRISE, on=DAY)
+    case, _ = accept_case(ctx, actor, plan, APPLICANT, ANSWERS)
+    sub = case.sub_cases[0]
+    assert sub.route is Route.normal and sub.status is SubCaseStatus.under_review
+    assert sub.statutory_deadline == date(2026, 12, 21)
+    assert rows(ctx, VerificationTask) == []
+
+
+def test_case_numbers_count_per_counter_and_day(ctx, actor) -> None:
+    plan = plan_application(ctx, scope=["F1040"], applicant_code=ENTERPRISE, on=DAY)
+    answers = {k: ANSWERS[k] for k in ("applicant_name", "contact_mobile", "business_address")}
+    first, _ = accept_case(ctx, actor, plan, APPLICANT, answers)
+    second, _ = accept_case(ctx, actor, plan, APPLICANT, answers)
+    assert (first.number, second.number) == ("C01-20261123-0001", "C01-20261123-0002")
+
+
+def test_plan_made_for_someone_else_is_refused(ctx, actor) -> None:
+    plan = plan_application(ctx, scope=["F1040"], applicant_code=ENTERPRISE, on=DAY)
+    other = ApplicantInput("32030519711203530X", "胡玉梅")
+    with pytest.raises(Conflict):
+        accept_case(ctx, actor, plan, other, ANSWERS)
+
+
+def test_provisional_deadline_is_kept_on_the_sub_case(ctx, actor) -> None:
+    plan = plan_application(ctx, scope=["K1040"], applicant_code=ENTERPRISE, on=date(2026, 12, 28))
+    answers = dict(ANSWERS, rooms="30")
+    case, _ = accept_case(ctx, actor, plan, APPLICANT, answers)
+    assert all(s.deadline_provisional for s in case.sub_cases)
