@@ -1,16 +1,28 @@
-"""The GUI entry: builds the context, then sign-in, then the main window."""
+"""The GUI entry: builds the context, then sign-in, then the main window.
+
+The start-up path up to the sign-in window uses only Qt and the standard library; the
+database stack loads on a background thread meanwhile (see ``hall.ui.startup``).
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from hall.core.errors import HallError
 from hall.core.i18n import _, set_language
 from hall.core.logconfig import setup_logging
-from hall.core.paths import resolve_paths
-from hall.core.settings import load_settings
+from hall.core.paths import Paths, resolve_paths
+from hall.core.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from hall.services.audit import Actor
+    from hall.services.context import AppContext
+    from hall.ui.startup import ContextLoader
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +56,6 @@ def run(argv: list[str]) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QDialog
 
-    from hall.services.context import open_context
     from hall.ui.errors import install_excepthook, show_error
     from hall.ui.fonts import install_application_font
     from hall.ui.signin import SignInDialog
@@ -56,46 +67,63 @@ def run(argv: list[str]) -> int:
     install_application_font(app)
     install_excepthook()
     try:
-        ctx = open_context(paths)
+        loader = _open(paths, settings)
     except HallError as exc:
         show_error(None, exc, _("无法打开数据库"))
         return 1
     exit_after_start = os.environ.get("HALL_EXIT_AFTER_START") == "1"
     try:
-        if not exit_after_start and _needs_first_run(ctx):
-            from hall.ui.first_run import FirstRunDialog
-
-            if FirstRunDialog(ctx).exec() != QDialog.DialogCode.Accepted:
-                return 0
+        if not exit_after_start and not _first_run_done(paths, loader):
+            return 0
         while True:
-            dialog = SignInDialog(ctx)
+            dialog = SignInDialog(loader)
             if exit_after_start:
                 dialog.show()
                 QTimer.singleShot(0, app.quit)
                 app.exec()
                 return 0
+            QTimer.singleShot(0, loader.start)  # runs once the window is on screen
             if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
                 return 0
-            if not _show_main_window(app, ctx, dialog.actor):
+            assert dialog.ctx is not None
+            if not _show_main_window(app, dialog.ctx, dialog.actor):
                 return 0
     finally:
-        ctx.close()
+        loader.close()
 
 
-def _needs_first_run(ctx: object) -> bool:
-    from hall.services.auth import list_users
+def _open(paths: Paths, settings: Settings) -> ContextLoader:
+    """Migrate before any window when the schema is behind; else load in the background."""
+    from hall.db.quick import sqlite_is_current
+    from hall.ui.startup import ContextLoader
 
-    return not list_users(ctx)  # type: ignore[arg-type]
+    if sqlite_is_current(paths.database):
+        return ContextLoader.deferred(paths, settings)
+    from hall.services.context import open_context
+
+    return ContextLoader.ready(open_context(paths, settings=settings))
 
 
-def _show_main_window(app: object, ctx: object, actor: object) -> bool:
+def _first_run_done(paths: Paths, loader: ContextLoader) -> bool:
+    """On an empty database, ask for the counter and the administrator; False if declined."""
+    from PySide6.QtWidgets import QDialog
+
+    from hall.db.quick import sqlite_has_users
+    from hall.ui.first_run import FirstRunDialog
+
+    if sqlite_has_users(paths.database):
+        return True
+    return FirstRunDialog(loader.result()).exec() == QDialog.DialogCode.Accepted
+
+
+def _show_main_window(app: QApplication, ctx: AppContext, actor: Actor) -> bool:
     """Run the main window until it closes; True if the user signed out (sign in again)."""
     from hall.ui.main_window import MainWindow
 
     signed_out: list[bool] = []
-    window = MainWindow(ctx, actor)  # type: ignore[arg-type]
+    window = MainWindow(ctx, actor)
     window.signed_out.connect(lambda: signed_out.append(True))
     window.show()
     window.show_catalog()
-    app.exec()  # type: ignore[attr-defined]
+    app.exec()
     return bool(signed_out)

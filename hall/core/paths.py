@@ -10,8 +10,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "hall"
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 
@@ -47,6 +45,8 @@ def resolve_paths(environ: dict[str, str] | None = None) -> Paths:
     if override:
         root = Path(override).expanduser().resolve()
         return Paths(data=root, config=root, logs=root / "logs")
+    import platformdirs  # only here: it is not needed on the start-up path of most installs
+
     return Paths(
         data=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
         config=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),

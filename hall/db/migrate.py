@@ -19,14 +19,15 @@ from sqlalchemy.exc import DBAPIError
 
 from hall.core.errors import DatabaseError
 from hall.core.i18n import _
+from hall.db.quick import HEAD, sqlite_is_current
+
+__all__ = ["HEAD", "backup_sqlite", "current_revision", "sqlite_is_current", "upgrade"]
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
-#: The newest revision this program knows. A test keeps it equal to Alembic's head.
-HEAD = "0001"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 KEEP_BACKUPS = 10
 
@@ -53,18 +54,6 @@ def current_revision(engine: Engine) -> str | None:
     except DBAPIError:
         return None
     return None if row is None else str(row[0])
-
-
-def sqlite_is_current(path: Path) -> bool:
-    """True when the SQLite file exists and is at :data:`HEAD` (no Alembic needed)."""
-    if not path.exists():
-        return False
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.Error:
-        return False
-    return row is not None and row[0] == HEAD
 
 
 def backup_sqlite(path: Path, backups: Path, revision: str | None) -> Path:

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from hall.core.clock import Clock, SystemClock
 from hall.core.paths import Paths, resolve_paths
 from hall.core.settings import Settings, effective_counter, load_settings, save_settings
-from hall.db import migrate
+from hall.db import migrate, quick
 from hall.db.engine import make_engine, sqlite_url
 from hall.db.uow import UnitOfWork
 
@@ -71,11 +71,16 @@ def open_context(
     *,
     clock: Clock | None = None,
     upgrade: bool = True,
+    settings: Settings | None = None,
 ) -> AppContext:
-    """Open the local database (migrating it first, after a backup) and the settings."""
+    """Open the local database (migrating it first, after a backup) and the settings.
+
+    Raises ``DatabaseError`` when the database cannot be migrated or was made by a newer
+    program.
+    """
     paths = (paths or resolve_paths()).ensure()
-    settings = load_settings(paths.settings_file)
+    settings = settings or load_settings(paths.settings_file)
     engine = make_engine(sqlite_url(paths.database))
-    if upgrade and not migrate.sqlite_is_current(paths.database):
+    if upgrade and not quick.sqlite_is_current(paths.database):
         migrate.upgrade(engine, sqlite_path=paths.database, backups=paths.backups)
     return AppContext(paths, settings, clock or SystemClock(), engine, UnitOfWork(engine))

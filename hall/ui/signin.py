@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -17,23 +18,31 @@ from PySide6.QtWidgets import (
 
 from hall.core.errors import HallError
 from hall.core.i18n import _
-from hall.services.audit import Actor
-from hall.services.auth import sign_in
-from hall.services.context import AppContext
+from hall.core.settings import Settings, effective_counter, save_settings
+from hall.ui.startup import ContextLoader
 from hall.ui.widgets import named
+
+if TYPE_CHECKING:
+    from hall.services.audit import Actor
+    from hall.services.context import AppContext
 
 
 class SignInDialog(QDialog):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    """Shown before the database stack has loaded: it needs only the settings until the
+    clerk submits, and then takes the context from the loader."""
+
+    def __init__(self, loader: ContextLoader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx = ctx
+        self.loader = loader
+        self.settings = loader.settings
+        self.ctx: AppContext | None = None
         self.actor: Actor | None = None
         self._build_ui()
 
     def _build_ui(self) -> None:
         self.setWindowTitle(_("登录 — 一窗受理"))
         self.setObjectName("signInDialog")
-        hall = self.ctx.settings.hall_name or _("政务服务大厅")
+        hall = self.settings.hall_name or _("政务服务大厅")
         title = QLabel()
         title.setTextFormat(Qt.TextFormat.RichText)
         title.setText(f"<h2>{_('一窗受理')}</h2><p>{_escape(hall)}</p>")
@@ -44,7 +53,7 @@ class SignInDialog(QDialog):
         self.counter = named(QLineEdit(), "counter")
         self.counter.setPlaceholderText(_("如 C01"))
         self.counter.setMaxLength(8)
-        self.counter.setText(self.ctx.counter or "")
+        self.counter.setText(_initial_counter(self.settings))
         if os.environ.get("HALL_COUNTER"):
             self.counter.setReadOnly(True)
             self.counter.setToolTip(_("窗口编号由环境变量 HALL_COUNTER 指定"))
@@ -77,17 +86,19 @@ class SignInDialog(QDialog):
         if not self.counter.text().strip():
             self._fail(_("请输入本机的窗口编号（首次使用时设置，以后自动填入）。"), self.counter)
             return
+        from hall.services.auth import sign_in
+
         try:
-            actor = sign_in(
-                self.ctx, self.username.text(), self.password.text(), self.counter.text()
-            )
+            ctx = self.loader.result()
+            actor = sign_in(ctx, self.username.text(), self.password.text(), self.counter.text())
         except HallError as exc:
             field = getattr(exc, "field", None)
             self._fail(exc.message, self.counter if field == "counter" else self.password)
             return
-        if actor.counter != self.ctx.settings.counter_code and not os.environ.get("HALL_COUNTER"):
-            self.ctx.settings.counter_code = actor.counter
-            self.ctx.save_settings()
+        if actor.counter != self.settings.counter_code and not os.environ.get("HALL_COUNTER"):
+            self.settings.counter_code = actor.counter
+            save_settings(ctx.paths.settings_file, self.settings)
+        self.ctx = ctx
         self.actor = actor
         self.accept()
 
@@ -96,6 +107,13 @@ class SignInDialog(QDialog):
         if focus is self.password:
             self.password.clear()
         focus.setFocus()
+
+
+def _initial_counter(settings: Settings) -> str:
+    try:
+        return effective_counter(settings) or ""
+    except HallError:
+        return ""  # a malformed HALL_COUNTER: the clerk types the counter instead
 
 
 def _escape(text: str) -> str:

@@ -3,6 +3,7 @@ from PySide6.QtWidgets import QDialog
 from hall.core.settings import load_settings
 from hall.models.enums import Role
 from hall.ui.signin import SignInDialog
+from hall.ui.startup import ContextLoader
 
 
 def fill(dialog: SignInDialog, user: str, password: str, counter: str) -> None:
@@ -12,7 +13,7 @@ def fill(dialog: SignInDialog, user: str, password: str, counter: str) -> None:
 
 
 def test_wrong_password_keeps_the_dialog_open_with_a_message(qtbot, ctx, clerk) -> None:
-    dialog = SignInDialog(ctx)
+    dialog = SignInDialog(ContextLoader.ready(ctx))
     qtbot.addWidget(dialog)
     fill(dialog, "clerk01", "wrong", "C01")
     dialog.submit()
@@ -22,7 +23,7 @@ def test_wrong_password_keeps_the_dialog_open_with_a_message(qtbot, ctx, clerk) 
 
 
 def test_sign_in_at_a_new_counter_remembers_it(qtbot, ctx, clerk) -> None:
-    dialog = SignInDialog(ctx)
+    dialog = SignInDialog(ContextLoader.ready(ctx))
     qtbot.addWidget(dialog)
     fill(dialog, " CLERK01 ", "correct horse 1", "c02")
     dialog.submit()
@@ -33,7 +34,7 @@ def test_sign_in_at_a_new_counter_remembers_it(qtbot, ctx, clerk) -> None:
 
 def test_counter_is_asked_when_missing_and_validated(qtbot, ctx, clerk) -> None:
     ctx.settings.counter_code = None
-    dialog = SignInDialog(ctx)
+    dialog = SignInDialog(ContextLoader.ready(ctx))
     qtbot.addWidget(dialog)
     assert dialog.counter.text() == ""
     fill(dialog, "clerk01", "correct horse 1", "")
@@ -47,6 +48,6 @@ def test_counter_is_asked_when_missing_and_validated(qtbot, ctx, clerk) -> None:
 
 def test_counter_from_the_environment_cannot_be_edited(qtbot, ctx, clerk, monkeypatch) -> None:
     monkeypatch.setenv("HALL_COUNTER", "C09")
-    dialog = SignInDialog(ctx)
+    dialog = SignInDialog(ContextLoader.ready(ctx))
     qtbot.addWidget(dialog)
     assert dialog.counter.text() == "C09" and dialog.counter.isReadOnly()

@@ -1,0 +1,59 @@
+from datetime import date
+
+import pytest
+from sqlalchemy import event, func, select
+
+from hall.core.errors import DatabaseError
+from hall.models import AuditEntry, Case, OutboxEntry, SubCase
+from hall.services import intake
+from hall.services.applicants import ApplicantInput
+from hall.services.credit import add_record
+from hall.services.intake import accept_case, plan_application
+
+CODE = "91320305MA1N428243"
+ANSWERS = {
+    "applicant_name": "味香居",
+    "contact_mobile": "13800138000",
+    "business_address": "贾汪区工农北路136号",
+}
+
+
+def counts(ctx) -> tuple[int, ...]:
+    with ctx.uow() as s:
+        return tuple(
+            s.scalar(select(func.count()).select_from(m))
+            for m in (Case, SubCase, AuditEntry, OutboxEntry)
+        )
+
+
+def test_a_failure_midway_leaves_nothing_half_written(ctx, actor, monkeypatch) -> None:
+    plan = plan_application(ctx, scope=["F1040"], applicant_code=CODE, on=date(2026, 11, 23))
+    before = counts(ctx)
+
+    def broken_record(*args, **kwargs):
+        raise RuntimeError("power cut between the rows and the audit entry")
+
+    monkeypatch.setattr(intake, "record", broken_record)
+    with pytest.raises(RuntimeError):
+        accept_case(ctx, actor, plan, ApplicantInput(CODE, "味香居"), ANSWERS)
+    assert counts(ctx) == before
+
+
+def test_full_disk_is_told_plainly_and_nothing_is_written(ctx, actor) -> None:
+    before = counts(ctx)
+
+    @event.listens_for(ctx.engine, "connect")
+    def tiny_disk(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        pages = cursor.execute("PRAGMA page_count").fetchone()[0]
+        cursor.execute(f"PRAGMA max_page_count = {pages}")
+        cursor.close()
+
+    with pytest.raises(DatabaseError, match="磁盘已满"):
+        for n in range(200):  # fill the last free pages, then one more
+            add_record(ctx, actor, CODE, reason="记录" * 400 + str(n))
+    event.remove(ctx.engine, "connect", tiny_disk)
+    after = counts(ctx)
+    assert after[0:2] == before[0:2]
+    # Whatever was committed before the disk filled is whole: one audit row per outbox row.
+    assert after[2] - before[2] == after[3] - before[3]
