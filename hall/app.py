@@ -59,12 +59,14 @@ def run(argv: list[str]) -> int:
     from hall.ui.errors import install_excepthook, show_error
     from hall.ui.fonts import install_application_font
     from hall.ui.signin import SignInDialog
+    from hall.ui.translations import install_qt_translations
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
     app.setApplicationName("hall")
     app.setApplicationDisplayName(_("一窗受理"))
     install_application_font(app)
+    install_qt_translations(app, settings.language)
     install_excepthook()
     try:
         loader = _open(paths, settings)

@@ -67,6 +67,8 @@ class WorkdayCalendar:
 
     def __init__(self, imported: Mapping[int, Mapping[date, tuple[bool, str]]] | None = None):
         self._imported = {year: dict(days) for year, days in (imported or {}).items()}
+        # chinesecalendar scans its whole table on every call: each year is asked once.
+        self._years: dict[int, list[DayInfo]] = {}
 
     @property
     def imported_years(self) -> frozenset[int]:
@@ -75,7 +77,19 @@ class WorkdayCalendar:
     def knows(self, year: int) -> bool:
         return year in self._imported or _package_knows(year)
 
+    def _table(self, year: int) -> list[DayInfo]:
+        table = self._years.get(year)
+        if table is None:
+            start = date(year, 1, 1)
+            days = (date(year + 1, 1, 1) - start).days
+            table = [self._lookup(start + timedelta(days=n)) for n in range(days)]
+            self._years[year] = table
+        return table
+
     def day(self, day: date) -> DayInfo:
+        return self._table(day.year)[day.timetuple().tm_yday - 1]
+
+    def _lookup(self, day: date) -> DayInfo:
         year_days = self._imported.get(day.year)
         if year_days is not None:
             if day in year_days:
@@ -101,15 +115,20 @@ class WorkdayCalendar:
         if n < 0:
             raise ValueError("n must not be negative")
         provisional = not self.knows(start.year)
-        current = start
+        if n == 0:
+            return Deadline(start, provisional)
+        year, index = start.year, start.timetuple().tm_yday  # index of the day after start
         counted = 0
-        while counted < n:
-            current += timedelta(days=1)
-            info = self.day(current)
-            provisional = provisional or info.provisional
-            if info.is_workday:
-                counted += 1
-        return Deadline(current, provisional)
+        while True:
+            table = self._table(year)
+            for i in range(index, len(table)):
+                info = table[i]
+                provisional = provisional or info.provisional
+                if info.is_workday:
+                    counted += 1
+                    if counted == n:
+                        return Deadline(date(year, 1, 1) + timedelta(days=i), provisional)
+            year, index = year + 1, 0
 
     def workdays_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end`` (negative if past)."""

@@ -38,7 +38,6 @@ class CatalogRow:
     title: str
     mode: str
     department: str
-    rank: int
 
 
 class CatalogTableModel(QAbstractTableModel):
@@ -72,9 +71,10 @@ class CatalogTableModel(QAbstractTableModel):
                 return _("许可事项") if row.kind == "item" else _("经营范围")
             return getattr(row, column.name)
         if role == SORT_ROLE:
-            return (row.rank, row.code) if column is Columns.kind else getattr(row, column.name)
-        if role == Qt.ItemDataRole.ToolTipRole and column is Columns.title:
-            return row.title
+            # The kind column sorts by the search's own order (best match first).
+            return index.row() if column is Columns.kind else getattr(row, column.name)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (Columns.title, Columns.department):
+            return getattr(row, column.name)
         return None
 
     def headerData(

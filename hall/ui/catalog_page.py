@@ -89,8 +89,11 @@ class CatalogPage(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(Columns.title, QHeaderView.ResizeMode.Stretch)
-        for column in (Columns.kind, Columns.code, Columns.mode, Columns.department):
+        for column in (Columns.kind, Columns.code, Columns.mode):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # A scope entry may name several departments: a fixed width, the rest in a tooltip.
+        header.setSectionResizeMode(Columns.department, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(Columns.department, 150)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
 
         self.details = named(QTextBrowser(), "catalogDetails")
@@ -125,7 +128,6 @@ class CatalogPage(QWidget):
                         item.name,
                         mode_name(item.reform_mode),
                         item.department_name,
-                        hit.rank,
                     )
                 )
             else:
@@ -140,7 +142,6 @@ class CatalogPage(QWidget):
                         entry.text,
                         _("许可项目") if entry.licensed else _("一般项目"),
                         "、".join(dict.fromkeys(i.department_name for i in needed)),
-                        hit.rank,
                     )
                 )
         self.model.set_rows(rows)
