@@ -15,6 +15,7 @@ from typing import Any
 from hall.core.errors import ImportRejected, Problem
 from hall.core.i18n import _
 from hall.models.enums import FieldType, ItemLevel, ProofMode, ReformMode, Risk
+from hall.services.catalog_views import FieldView, MaterialView
 from hall.services.json_reader import JsonReader
 
 FORMAT = "hall-catalog/1"
@@ -28,28 +29,6 @@ SCOPE_CODE = re.compile(r"^[A-Z0-9]{2,12}$")
 class DepartmentData:
     code: str
     name: str
-
-
-@dataclass(frozen=True)
-class FieldData:
-    key: str
-    label: str
-    group: str
-    type: FieldType
-    required: bool
-    min_value: float | None
-    max_value: float | None
-    max_length: int | None
-    choices: tuple[str, ...] | None
-    unit: str | None
-    help: str | None
-
-
-@dataclass(frozen=True)
-class MaterialData:
-    name: str
-    proof_mode: ProofMode
-    source: str | None
 
 
 @dataclass(frozen=True)
@@ -69,7 +48,7 @@ class ItemData:
     verification_days: int | None
     risk: Risk
     fields: tuple[str, ...]
-    materials: tuple[MaterialData, ...]
+    materials: tuple[MaterialView, ...]
     conditions: tuple[str, ...]
 
 
@@ -88,7 +67,7 @@ class CatalogData:
     label: str
     published: date | None
     departments: tuple[DepartmentData, ...]
-    fields: tuple[FieldData, ...]
+    fields: tuple[FieldView, ...]
     items: tuple[ItemData, ...]
     scope: tuple[ScopeData, ...]
 
@@ -178,7 +157,7 @@ _FIELD_KEYS = {
 }
 
 
-def _fields(r: JsonReader, top: dict[str, Any]) -> tuple[FieldData, ...]:
+def _fields(r: JsonReader, top: dict[str, Any]) -> tuple[FieldView, ...]:
     out = []
     for i, raw in enumerate(r.items(top, "fields", "$")):
         place = f"fields[{i}]"
@@ -209,7 +188,7 @@ def _fields(r: JsonReader, top: dict[str, Any]) -> tuple[FieldData, ...]:
             out.append(
                 (
                     place,
-                    FieldData(
+                    FieldView(
                         key,
                         label,
                         group,
@@ -333,7 +312,7 @@ def _items(
     return tuple(item for _p, item in out)
 
 
-def _materials(r: JsonReader, obj: dict[str, Any], place: str) -> tuple[MaterialData, ...]:
+def _materials(r: JsonReader, obj: dict[str, Any], place: str) -> tuple[MaterialView, ...]:
     out = []
     for j, raw in enumerate(r.items(obj, "materials", place, required=False)):
         where = f"{place}.materials[{j}]"
@@ -344,7 +323,7 @@ def _materials(r: JsonReader, obj: dict[str, Any], place: str) -> tuple[Material
         mode = r.choice(mobj, "proof_mode", where, ProofMode)
         source = r.text(mobj, "source", where, required=False, max_length=200)
         if name and mode:
-            out.append((where, MaterialData(name, mode, source)))
+            out.append((where, MaterialView(name, mode, source)))
     r.unique([(f"{p}.name", m.name) for p, m in out], _("材料"))
     return tuple(m for _p, m in out)
 
@@ -359,7 +338,7 @@ def _mode_rules(
     on_the_spot: bool | None,
     verification: int | None,
     fields: tuple[str, ...],
-    materials: tuple[MaterialData, ...],
+    materials: tuple[MaterialView, ...],
     conditions: tuple[str, ...],
 ) -> None:
     """The rules each reform mode puts on an item."""

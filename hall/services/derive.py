@@ -9,6 +9,7 @@ its deadlines and what it means at the counter.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -81,6 +82,7 @@ class PlannedMaterial:
 class Plan:
     acceptance_date: date
     catalog_version: int
+    catalog_version_id: uuid.UUID
     applicant: PlanApplicant | None
     scope: tuple[ScopeView, ...]
     items: tuple[PlannedItem, ...]
@@ -143,6 +145,7 @@ def derive(
     return Plan(
         acceptance_date=acceptance_date,
         catalog_version=catalog.number,
+        catalog_version_id=catalog.version_id,
         applicant=applicant,
         scope=tuple(scope),
         items=planned,

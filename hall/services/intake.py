@@ -161,7 +161,7 @@ def accept_case(
             accepted_at=now,
             accepted_on=plan.acceptance_date,
             accepted_by=actor.username,
-            catalog_version_id=ctx.catalog().version_id,
+            catalog_version_id=plan.catalog_version_id,  # the version the plan was made from
             scope_codes=[s.code for s in plan.scope],
             answers=cleaned,
             status=CaseStatus.accepted,

@@ -17,7 +17,7 @@ from hall.core.i18n import _
 from hall.core.settings import normalize_counter_code
 from hall.services.context import AppContext
 from hall.services.setup import initialise
-from hall.ui.widgets import named
+from hall.ui.widgets import message_label, named
 
 
 class FirstRunDialog(QDialog):
@@ -40,9 +40,7 @@ class FirstRunDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat = named(QLineEdit(), "repeat")
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = named(QLabel(), "message")
-        self.message.setStyleSheet("color: #b00020;")
-        self.message.setWordWrap(True)
+        self.message = message_label()
         form = QFormLayout()
         form.addRow(_("窗口编号"), self.counter)
         form.addRow(_("管理员密码"), self.password)
@@ -50,6 +48,8 @@ class FirstRunDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("创建并继续"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("退出"))
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -20,7 +20,7 @@ from hall.core.errors import HallError
 from hall.core.i18n import _
 from hall.core.settings import Settings, effective_counter, save_settings
 from hall.ui.startup import ContextLoader
-from hall.ui.widgets import named
+from hall.ui.widgets import message_label, named
 
 if TYPE_CHECKING:
     from hall.services.audit import Actor
@@ -57,9 +57,7 @@ class SignInDialog(QDialog):
         if os.environ.get("HALL_COUNTER"):
             self.counter.setReadOnly(True)
             self.counter.setToolTip(_("窗口编号由环境变量 HALL_COUNTER 指定"))
-        self.message = named(QLabel(), "message")
-        self.message.setStyleSheet("color: #b00020;")
-        self.message.setWordWrap(True)
+        self.message = message_label()
         form = QFormLayout()
         form.addRow(_("用户名(&U)"), self.username)
         form.addRow(_("密码(&P)"), self.password)

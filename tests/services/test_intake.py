@@ -158,3 +158,21 @@ def test_provisional_deadline_is_kept_on_the_sub_case(ctx, actor) -> None:
     answers = dict(ANSWERS, rooms="30")
     case, _ = accept_case(ctx, actor, plan, APPLICANT, answers)
     assert all(s.deadline_provisional for s in case.sub_cases)
+
+
+def test_cases_keep_the_catalog_version_they_were_accepted_under(ctx, actor) -> None:
+    import json
+
+    from hall.services.catalog import import_catalog
+
+    from ..conftest import SMALL_CATALOG
+
+    plan = plan_application(ctx, scope=["F1040"], applicant_code=ENTERPRISE, on=DAY)
+    first_version = ctx.catalog().version_id
+    data = json.loads(SMALL_CATALOG.read_text(encoding="utf-8"))
+    data["label"] = "第二版"
+    import_catalog(ctx, actor, json.dumps(data).encode(), "v2.json")  # lands mid-application
+    answers = {k: ANSWERS[k] for k in ("applicant_name", "contact_mobile", "business_address")}
+    accept_case(ctx, actor, plan, APPLICANT, answers)
+    assert ctx.catalog().version_id != first_version
+    assert rows(ctx, Case)[0].catalog_version_id == first_version
