@@ -10,7 +10,9 @@ import argparse
 import getpass
 import json
 import logging
+import os
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -43,6 +45,12 @@ def _date(text: str) -> date:
 
 def _actor(ctx: AppContext) -> Actor:
     return Actor(f"cli:{getpass.getuser()}", Role.admin, ctx.counter, _("命令行"))
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` columns; Chinese characters take two columns."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
 
 
 def _print_json(value: Any) -> None:
@@ -115,7 +123,7 @@ def cmd_catalog_show(args: argparse.Namespace, ctx: AppContext) -> int:
             )
         )
         print(
-            f"  {item.code:<12} {mode_name(item.reform_mode):<8} {item.name}"
+            f"  {item.code:<12} {_pad(mode_name(item.reform_mode), 14)} {item.name}"
             f"（{item.department_name}，{limits}）"
         )
     return 0
@@ -175,8 +183,8 @@ def cmd_credit_list(args: argparse.Namespace, ctx: AppContext) -> int:
         print(_("失信主体名单中没有记录。"))
     for r in records:
         print(
-            f"{r.subject_code}  {r.subject_name or '':<24} {r.since} ~ {r.until or _('长期')}  "
-            f"{r.reason}（{r.source}）"
+            f"{r.subject_code}  {_pad(r.subject_name or '', 32)} {r.since} ~ "
+            f"{_pad(str(r.until or _('长期')), 10)}  {r.reason}（{r.source}）"
         )
     return 0
 
@@ -304,6 +312,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``hall credit list | head``): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:  # the last line of defence: one line, details in the log
         log.exception("unexpected error in %s", args.command)
         print(

@@ -179,3 +179,23 @@ def test_malformed_counter_override_is_reported(hall_dir, capsys, monkeypatch) -
 def test_db_upgrade_reports_the_revision(hall_dir, capsys) -> None:
     code, out, _ = run(capsys, "db", "upgrade")
     assert code == 0 and "0001" in out
+
+
+def test_a_closed_pipe_is_not_an_error(hall_dir, tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, HALL_DATA_DIR=str(hall_dir))
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "hall", "catalog", "show"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert reader.stdout is not None
+    reader.stdout.readline()
+    reader.stdout.close()  # like `| head -1`
+    _out, err = reader.communicate(timeout=60)
+    assert reader.returncode == 0, err
+    assert b"Traceback" not in err and "内部错误".encode() not in err

@@ -97,3 +97,22 @@ def test_main_window_menus_have_shortcuts_and_status_shows_who(qtbot, ctx) -> No
     assert window.user_label.text() == "张敏（窗口受理员）"
     assert window.counter_label.text() == "窗口 C01"
     assert window.catalog_label.text() == "目录第1版"
+
+
+def test_markup_in_catalog_text_is_shown_literally(qtbot, ctx, actor) -> None:
+    import json
+
+    from hall.services.catalog import import_catalog
+
+    from ..conftest import SMALL_CATALOG
+
+    data = json.loads(SMALL_CATALOG.read_text(encoding="utf-8"))
+    data["items"][0]["name"] = "<b>A&B</b> 食品 <font size=100>经营</font>"
+    data["items"][0]["conditions"][0] = "面积 < 20 & 距离 > 25 <script>"
+    import_catalog(ctx, actor, json.dumps(data, ensure_ascii=False).encode(), "markup.json")
+    page = CatalogPage(ctx)
+    qtbot.addWidget(page)
+    search(qtbot, page, "SAMR-001")
+    text = page.details.toPlainText()
+    assert "<b>A&B</b> 食品 <font size=100>经营</font>" in text
+    assert "面积 < 20 & 距离 > 25 <script>" in text
