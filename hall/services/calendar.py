@@ -10,22 +10,23 @@ File format (``docs/calendar-format.md``)::
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
 
-from hall.core.errors import ImportRejected, Problem
+from hall.core.errors import ImportRejected
 from hall.core.i18n import _
 from hall.models import CalendarDay, CalendarYear
 from hall.services.audit import Actor, record
 from hall.services.changes import Changes
 from hall.services.context import AppContext
+from hall.services.json_reader import MAX_YEAR, MIN_YEAR, JsonReader, load_json
 from hall.services.workdays import WorkdayCalendar
 
 FORMAT = "hall-calendar/1"
+BOUNDARY_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -45,81 +46,76 @@ class YearSchedule:
 
 def parse_calendar(raw: bytes) -> YearSchedule:
     """Check a year's schedule file; raises ``ImportRejected`` listing every problem."""
-    problems: list[Problem] = []
-    try:
-        doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportRejected(
-            _("日历文件不是有效的 UTF-8 JSON。"), [Problem("$", str(exc))]
-        ) from None
-    if not isinstance(doc, dict):
-        raise ImportRejected(_("日历文件内容不正确。"), [Problem("$", _("应为对象"))])
-    for key in sorted(set(doc) - {"format", "year", "label", "holidays", "workdays"}):
-        problems.append(Problem(f"$.{key}", _("未知的键")))
-    if doc.get("format") != FORMAT:
-        problems.append(Problem("$.format", _("应为“{expected}”").format(expected=FORMAT)))
-    year = doc.get("year")
-    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
-        problems.append(Problem("$.year", _("应为2000至2100之间的年份")))
-        year = None
-    label = str(doc["label"]) if isinstance(doc.get("label"), str) else ""
+    doc = load_json(raw, _("日历文件"))
+    r = JsonReader()
+    top = r.obj(doc, "$", {"format", "year", "label", "holidays", "workdays"})
+    if top is None:
+        raise ImportRejected(_("日历文件内容不正确。"), r.problems)
+    if top.get("format") != FORMAT:
+        r.problem("$.format", _("应为“{expected}”").format(expected=FORMAT))
+    year = r.integer(top, "year", "$", required=True, minimum=MIN_YEAR, maximum=MAX_YEAR)
+    label = r.text(top, "label", "$", max_length=200) or ""
+    # Published notices reach a few days across the year's ends (a New Year holiday that
+    # starts on 30 December, a Saturday worked on 29 December for it).
+    first = date(year, 1, 1) - timedelta(days=BOUNDARY_DAYS) if year else None
+    last = date(year, 12, 31) + timedelta(days=BOUNDARY_DAYS) if year else None
     days: dict[date, tuple[bool, str]] = {}
 
-    def parse_day(value: Any, place: str) -> date | None:
-        try:
-            day = date.fromisoformat(str(value))
-        except ValueError:
-            problems.append(Problem(place, _("“{v}”不是 YYYY-MM-DD 日期").format(v=value)))
+    def in_range(day: date | None, place: str) -> date | None:
+        if day is None or first is None or last is None:
             return None
-        if year is not None and day.year != year:
-            problems.append(Problem(place, _("{d} 不在 {y} 年内").format(d=day, y=year)))
+        if not first <= day <= last:
+            r.problem(place, _("{d} 不在 {y} 年的安排范围内").format(d=day, y=year))
             return None
         return day
 
-    holidays = doc.get("holidays", [])
-    workdays = doc.get("workdays", [])
-    if not isinstance(holidays, list) or not isinstance(workdays, list):
-        problems.append(Problem("$", _("holidays 和 workdays 应为列表")))
-        holidays, workdays = [], []
-    for i, entry in enumerate(holidays):
+    holidays = r.items(top, "holidays", "$")
+    for i, raw_entry in enumerate(holidays):
         place = f"holidays[{i}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            problems.append(Problem(place, _("应为含 name、from、to 的对象")))
+        entry = r.obj(raw_entry, place, {"name", "from", "to"})
+        if entry is None:
             continue
-        start = parse_day(entry.get("from"), f"{place}.from")
-        end = parse_day(entry.get("to", entry.get("from")), f"{place}.to")
-        if start is None or end is None:
+        name = r.text(entry, "name", place, max_length=60)
+        start = in_range(_required_day(r, entry, "from", place), f"{place}.from")
+        end = in_range(_required_day(r, entry, "to", place), f"{place}.to")
+        if name is None or start is None or end is None:
             continue
         if end < start:
-            problems.append(Problem(f"{place}.to", _("结束日期早于开始日期")))
+            r.problem(f"{place}.to", _("结束日期早于开始日期"))
             continue
         day = start
         while day <= end:
-            days[day] = (False, entry["name"])
+            days[day] = (False, name)
             day += timedelta(days=1)
-    for i, entry in enumerate(workdays):
+    if year is not None and not holidays and "holidays" in top:
+        r.problem("$.holidays", _("没有列出任何假日：每年至少有元旦、春节等法定节假日"))
+    for i, raw_entry in enumerate(r.items(top, "workdays", "$")):
         place = f"workdays[{i}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            problems.append(Problem(place, _("应为含 name、date 的对象")))
+        entry = r.obj(raw_entry, place, {"name", "date"})
+        if entry is None:
             continue
-        adjusted = parse_day(entry.get("date"), f"{place}.date")
-        if adjusted is None:
+        name = r.text(entry, "name", place, max_length=60)
+        adjusted = in_range(_required_day(r, entry, "date", place), f"{place}.date")
+        if name is None or adjusted is None:
             continue
         if adjusted in days:
-            problems.append(
-                Problem(f"{place}.date", _("{d} 同时被列为假日和调休工作日").format(d=adjusted))
-            )
+            r.problem(f"{place}.date", _("{d} 同时被列为假日和调休工作日").format(d=adjusted))
         elif adjusted.weekday() < 5:
-            problems.append(
-                Problem(f"{place}.date", _("{d} 是周一至周五，不需要调休").format(d=adjusted))
-            )
+            r.problem(f"{place}.date", _("{d} 是周一至周五，不需要调休").format(d=adjusted))
         else:
-            days[adjusted] = (True, entry["name"])
-    if problems or year is None:
+            days[adjusted] = (True, name)
+    if r.problems or year is None:
         raise ImportRejected(
-            _("日历文件有{n}处错误，未导入任何内容。").format(n=len(problems)), problems
+            _("日历文件有{n}处错误，未导入任何内容。").format(n=len(r.problems)), r.problems
         )
     return YearSchedule(year, label, days)
+
+
+def _required_day(r: JsonReader, entry: dict[str, Any], key: str, place: str) -> date | None:
+    if entry.get(key) is None:
+        r.problem(f"{place}.{key}", _("缺少此项"))
+        return None
+    return r.day(entry, key, place)
 
 
 def import_calendar(
@@ -131,6 +127,8 @@ def import_calendar(
         before = session.get(CalendarYear, schedule.year)
         before_summary = {"label": before.label, "source": before.source_name} if before else None
         session.execute(delete(CalendarDay).where(CalendarDay.year == schedule.year))
+        # A boundary day named by this file and by the neighbouring year's: the newer wins.
+        session.execute(delete(CalendarDay).where(CalendarDay.day.in_(list(schedule.days))))
         if before is not None:
             session.delete(before)
             session.flush()
@@ -164,10 +162,9 @@ def import_calendar(
 
 
 def load_calendar(ctx: AppContext) -> WorkdayCalendar:
-    imported: dict[int, dict[date, tuple[bool, str]]] = {}
     with ctx.uow() as session:
-        for year in session.scalars(select(CalendarYear.year)):
-            imported[year] = {}
-        for row in session.scalars(select(CalendarDay)):
-            imported.setdefault(row.year, {})[row.day] = (row.is_workday, row.name)
-    return WorkdayCalendar(imported)
+        years = list(session.scalars(select(CalendarYear.year)))
+        overrides = {
+            row.day: (row.is_workday, row.name) for row in session.scalars(select(CalendarDay))
+        }
+    return WorkdayCalendar(overrides, years)

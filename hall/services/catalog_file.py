@@ -6,23 +6,24 @@ problem found, each with its place in the file and its reason. Nothing is writte
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from hall.core.errors import ImportRejected, Problem
+from hall.core.errors import ImportRejected
 from hall.core.i18n import _
 from hall.models.enums import FieldType, ItemLevel, ProofMode, ReformMode, Risk
 from hall.services.catalog_views import FieldView, MaterialView
-from hall.services.json_reader import JsonReader
+from hall.services.json_reader import JsonReader, load_json
 
 FORMAT = "hall-catalog/1"
 DEPARTMENT_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,15}$")
 FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{1,47}$")
 ITEM_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
 SCOPE_CODE = re.compile(r"^[A-Z0-9]{2,12}$")
+# A time limit of more than a year of working days is a typing error, not a law.
+MAX_DAYS = 250
 
 
 @dataclass(frozen=True)
@@ -74,18 +75,7 @@ class CatalogData:
 
 def parse_catalog(raw: bytes) -> CatalogData:
     """Parse and check a catalog file's bytes. Raises ``ImportRejected`` with every problem."""
-    try:
-        document = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ImportRejected(
-            _("目录文件不是 UTF-8 编码。"),
-            [Problem(_("第{pos}字节").format(pos=exc.start), _("不是有效的 UTF-8"))],
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise ImportRejected(
-            _("目录文件不是有效的 JSON。"),
-            [Problem(_("第{line}行第{col}列").format(line=exc.lineno, col=exc.colno), exc.msg)],
-        ) from None
+    document = load_json(raw, _("目录文件"))
     r = JsonReader()
     top = r.obj(
         document, "$", {"format", "label", "published", "departments", "fields", "items", "scope"}
@@ -171,7 +161,7 @@ def _fields(r: JsonReader, top: dict[str, Any]) -> tuple[FieldView, ...]:
         ftype = r.choice(obj, "type", place, FieldType)
         required = r.boolean(obj, "required", place, default=True)
         minimum, maximum = r.number(obj, "min", place), r.number(obj, "max", place)
-        max_length = r.integer(obj, "max_length", place)
+        max_length = r.integer(obj, "max_length", place, maximum=10_000)
         choices = r.strings(obj, "choices", place) if "choices" in obj else None
         unit = r.text(obj, "unit", place, required=False, max_length=20)
         help_ = r.text(obj, "help", place, required=False)
@@ -249,11 +239,11 @@ def _items(
         legal_basis = r.text(obj, "legal_basis", place)
         measure = r.text(obj, "measure", place, required=False) or ""
         license_name = r.text(obj, "license_name", place, required=False, max_length=200)
-        validity = r.integer(obj, "validity_years", place)
-        statutory = r.integer(obj, "statutory_days", place)
-        promised = r.integer(obj, "promised_days", place)
+        validity = r.integer(obj, "validity_years", place, maximum=100)
+        statutory = r.integer(obj, "statutory_days", place, maximum=MAX_DAYS)
+        promised = r.integer(obj, "promised_days", place, maximum=MAX_DAYS)
         on_the_spot = r.boolean(obj, "on_the_spot", place)
-        verification = r.integer(obj, "verification_days", place)
+        verification = r.integer(obj, "verification_days", place, maximum=MAX_DAYS)
         risk = r.choice(obj, "risk", place, Risk)
         fields_ = r.strings(obj, "fields", place)
         for j, key in enumerate(fields_):

@@ -149,10 +149,28 @@ def accept_case(
         raise Conflict(_("办理方案不是为该申请人生成的，请重新生成后再受理。"))
     if not plan.items:
         raise ValidationError(_("办理方案中没有许可事项。"))
+    if plan.acceptance_date != local_today(ctx.clock):
+        raise Conflict(
+            _("办理方案的受理日期是{day}，不是今天。请重新生成办理方案后再受理。").format(
+                day=plan.acceptance_date.isoformat()
+            )
+        )
     cleaned = clean_answers((f.field for f in plan.fields), answers)
     outcomes = dict(material_status or {})
+    unknown = sorted(set(outcomes) - {m.name for m in plan.materials})
+    if unknown:
+        raise ValidationError(
+            _("材料清单中没有：{names}。").format(names="、".join(unknown)), field="materials"
+        )
     now = ctx.clock.now()
     with ctx.uow() as session:
+        # The credit list may have changed since the plan was made: check again, here,
+        # in the transaction that accepts, so no listed subject gets a commitment decision.
+        records = records_in_force(session, code, plan.acceptance_date)
+        if bool(records) != plan.applicant.dishonest:
+            raise Conflict(
+                _("申请人的信用状况在生成办理方案后发生了变化，请重新生成办理方案后再受理。")
+            )
         applicant_row = ensure_applicant(session, ctx.clock, actor, applicant)
         case = Case(
             number=next_case_number(session, counter, plan.acceptance_date),

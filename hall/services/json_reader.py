@@ -3,15 +3,67 @@ instead of stopping at the first: an import file is then refused with the whole 
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from typing import Any, TypeVar
 
-from hall.core.errors import Problem
+from hall.core.errors import ImportRejected, Problem
 from hall.core.i18n import _
 from hall.models.enums import FieldType, ItemLevel, ProofMode, ReformMode, Risk
 
 E = TypeVar("E", ReformMode, ItemLevel, Risk, ProofMode, FieldType)
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def parse_iso_date(text: str) -> date:
+    """A ``YYYY-MM-DD`` date between 2000 and 2100; ``ValueError`` (in the clerk's words)."""
+    value = str(text).strip()
+    if not _ISO_DATE.match(value):
+        raise ValueError(_("“{text}”不是 YYYY-MM-DD 格式的日期").format(text=value))
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(_("“{text}”不是有效的日期").format(text=value)) from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueError(
+            _("日期 {text} 超出可办理的范围（{a}至{b}年）").format(
+                text=value, a=MIN_YEAR, b=MAX_YEAR
+            )
+        )
+    return day
+
+
+def load_json(raw: bytes, what: str) -> Any:
+    """Parse an import file's bytes; ``ImportRejected`` says in Chinese what is wrong.
+
+    A byte-order mark (Windows Notepad writes one) is accepted.
+    """
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRejected(
+            _("{what}不是 UTF-8 编码的文本。").format(what=what),
+            [Problem(_("第{pos}字节").format(pos=exc.start), _("不是有效的 UTF-8 字符"))],
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportRejected(
+            _("{what}不是有效的 JSON。").format(what=what),
+            [
+                Problem(
+                    _("第{line}行第{col}列").format(line=exc.lineno, col=exc.colno),
+                    _("JSON 语法错误（缺少或多余的括号、引号、逗号等）"),
+                )
+            ],
+        ) from None
+    except RecursionError:
+        raise ImportRejected(
+            _("{what}不是有效的 JSON。").format(what=what), [Problem("$", _("嵌套层次过深"))]
+        ) from None
 
 
 class JsonReader:
@@ -76,7 +128,14 @@ class JsonReader:
         return value
 
     def integer(
-        self, obj: dict[str, Any], key: str, place: str, *, required: bool = False, minimum: int = 1
+        self,
+        obj: dict[str, Any],
+        key: str,
+        place: str,
+        *,
+        required: bool = False,
+        minimum: int = 1,
+        maximum: int = 100_000,
     ) -> int | None:
         value = obj.get(key)
         where = f"{place}.{key}"
@@ -87,8 +146,8 @@ class JsonReader:
         if isinstance(value, bool) or not isinstance(value, int):
             self.problem(where, _("应为整数"))
             return None
-        if value < minimum:
-            self.problem(where, _("应不小于{n}").format(n=minimum))
+        if not minimum <= value <= maximum:
+            self.problem(where, _("应在{a}至{b}之间").format(a=minimum, b=maximum))
             return None
         return value
 
@@ -134,9 +193,9 @@ class JsonReader:
         if value is None:
             return None
         try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.problem(f"{place}.{key}", _("“{value}”不是 YYYY-MM-DD 日期").format(value=value))
+            return parse_iso_date(str(value))
+        except ValueError as exc:
+            self.problem(f"{place}.{key}", str(exc))
             return None
 
     def strings(self, obj: dict[str, Any], key: str, place: str) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ Three sources, in order of precedence:
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -60,19 +60,26 @@ def _package_knows(year: int) -> bool:
 class WorkdayCalendar:
     """Answers whether a day is an official working day, and counts working days.
 
-    ``imported`` maps a year to its exceptional days (a holiday on a weekday, or an
-    adjusted working weekend day) as ``{day: (is_workday, name)}``; any other day of an
-    imported year is a working day from Monday to Friday.
+    ``years`` are the years whose official schedule was imported, ``overrides`` the
+    exceptional days of those schedules (a holiday on a weekday, an adjusted working
+    weekend day) as ``{day: (is_workday, name)}``. An override may lie just across a year
+    boundary, as published notices do (2018-12-29 worked for 2019's New Year holiday).
+    Any other day of an imported year is a working day from Monday to Friday.
     """
 
-    def __init__(self, imported: Mapping[int, Mapping[date, tuple[bool, str]]] | None = None):
-        self._imported = {year: dict(days) for year, days in (imported or {}).items()}
+    def __init__(
+        self,
+        overrides: Mapping[date, tuple[bool, str]] | None = None,
+        years: Iterable[int] = (),
+    ) -> None:
+        self._overrides = dict(overrides or {})
+        self._imported = frozenset(years)
         # chinesecalendar scans its whole table on every call: each year is asked once.
         self._years: dict[int, list[DayInfo]] = {}
 
     @property
     def imported_years(self) -> frozenset[int]:
-        return frozenset(self._imported)
+        return self._imported
 
     def knows(self, year: int) -> bool:
         return year in self._imported or _package_knows(year)
@@ -90,11 +97,10 @@ class WorkdayCalendar:
         return self._table(day.year)[day.timetuple().tm_yday - 1]
 
     def _lookup(self, day: date) -> DayInfo:
-        year_days = self._imported.get(day.year)
-        if year_days is not None:
-            if day in year_days:
-                is_work, name = year_days[day]
-                return DayInfo(is_work, False, name)
+        if day in self._overrides:
+            is_work, name = self._overrides[day]
+            return DayInfo(is_work, False, name)
+        if day.year in self._imported:
             return DayInfo(day.weekday() < 5, False)
         if _package_knows(day.year):
             _on_holiday, name = chinese_calendar.get_holiday_detail(day)

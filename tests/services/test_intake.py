@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from hall.core.errors import Conflict
+from hall.core.errors import Conflict, ValidationError
 from hall.models import (
     Applicant,
     AuditEntry,
@@ -153,8 +153,9 @@ def test_plan_made_for_someone_else_is_refused(ctx, actor) -> None:
         accept_case(ctx, actor, plan, other, ANSWERS)
 
 
-def test_provisional_deadline_is_kept_on_the_sub_case(ctx, actor) -> None:
-    plan = plan_application(ctx, scope=["K1040"], applicant_code=ENTERPRISE, on=date(2026, 12, 28))
+def test_provisional_deadline_is_kept_on_the_sub_case(ctx, actor, clock) -> None:
+    clock.advance(date(2026, 12, 28) - date(2026, 11, 23))
+    plan = plan_application(ctx, scope=["K1040"], applicant_code=ENTERPRISE)
     answers = dict(ANSWERS, rooms="30")
     case, _ = accept_case(ctx, actor, plan, APPLICANT, answers)
     assert all(s.deadline_provisional for s in case.sub_cases)
@@ -176,3 +177,32 @@ def test_cases_keep_the_catalog_version_they_were_accepted_under(ctx, actor) -> 
     accept_case(ctx, actor, plan, APPLICANT, answers)
     assert ctx.catalog().version_id != first_version
     assert rows(ctx, Case)[0].catalog_version_id == first_version
+
+
+def test_credit_listed_after_the_plan_blocks_acceptance(ctx, actor) -> None:
+    plan = plan_application(ctx, scope=["H0101"], applicant_code=ENTERPRISE, on=DAY)
+    assert plan.items[0].route is Route.commitment
+    add_record(ctx, actor, ENTERPRISE, reason="虚假承诺", since=date(2026, 11, 1))
+    with pytest.raises(Conflict, match="信用状况"):
+        accept_case(ctx, actor, plan, APPLICANT, ANSWERS)
+    assert rows(ctx, Case) == [] and rows(ctx, VerificationTask) == []
+
+
+def test_a_plan_for_another_day_is_refused(ctx, actor) -> None:
+    plan = plan_application(ctx, scope=["F1040"], applicant_code=ENTERPRISE, on=date(2026, 11, 20))
+    with pytest.raises(Conflict, match="不是今天"):
+        accept_case(ctx, actor, plan, APPLICANT, ANSWERS)
+
+
+def test_unknown_material_outcome_is_refused(ctx, actor) -> None:
+    plan = plan_application(ctx, scope=["F1040"], applicant_code=ENTERPRISE, on=DAY)
+    answers = {k: ANSWERS[k] for k in ("applicant_name", "contact_mobile", "business_address")}
+    with pytest.raises(ValidationError, match="材料清单中没有"):
+        accept_case(
+            ctx,
+            actor,
+            plan,
+            APPLICANT,
+            answers,
+            material_status={"不存在的材料": MaterialStatus.received},
+        )

@@ -87,11 +87,11 @@ def test_import_beats_the_bundled_package_for_a_known_year(ctx, actor) -> None:
 @pytest.mark.parametrize(
     ("raw", "place"),
     [
-        (b"not json", "$"),
+        (b"not json", "第1行第1列"),
         (b'{"format": "hall-calendar/1", "year": 1999, "holidays": [], "workdays": []}', "$.year"),
         (
             b'{"format": "hall-calendar/1", "year": 2027, "holidays": '
-            b'[{"name": "x", "from": "2028-01-01", "to": "2028-01-02"}], "workdays": []}',
+            b'[{"name": "x", "from": "2028-03-01", "to": "2028-03-02"}], "workdays": []}',
             "holidays[0].from",
         ),
         (
@@ -117,3 +117,30 @@ def test_refused_calendar_writes_nothing(ctx, actor) -> None:
     with pytest.raises(ImportRejected):
         import_calendar(ctx, actor, bad, "bad.json")
     assert ctx.calendar().imported_years == frozenset()
+
+
+def test_a_year_without_holidays_or_label_is_refused() -> None:
+    with pytest.raises(ImportRejected) as info:
+        parse_calendar(b'{"format": "hall-calendar/1", "year": 2026}')
+    places = {p.place for p in info.value.problems}
+    assert {"$.label", "$.holidays", "$.workdays"} <= places
+    with pytest.raises(ImportRejected, match="1处错误") as info:
+        parse_calendar(
+            b'{"format": "hall-calendar/1", "year": 2027, "label": "x", '
+            b'"holidays": [], "workdays": []}'
+        )
+    assert "没有列出任何假日" in info.value.problems[0].reason
+
+
+def test_boundary_days_of_a_notice_apply_to_the_neighbouring_year(ctx, actor) -> None:
+    # Like the 2019 notice: 30 Dec 2018 - 1 Jan 2019 off, Saturday 29 Dec 2018 worked.
+    raw = (
+        '\ufeff{"format": "hall-calendar/1", "year": 2027, "label": "跨年",'
+        ' "holidays": [{"name": "元旦", "from": "2026-12-31", "to": "2027-01-01"}],'
+        ' "workdays": [{"name": "元旦调休", "date": "2026-12-26"}]}'
+    ).encode()
+    import_calendar(ctx, actor, raw, "bom.json")  # a byte-order mark is fine
+    cal = ctx.calendar()
+    assert not cal.is_workday(date(2026, 12, 31))
+    assert cal.is_workday(date(2026, 12, 26))  # a Saturday
+    assert cal.is_workday(date(2026, 12, 30))  # the package still rules the rest of 2026
