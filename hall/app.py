@@ -11,7 +11,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from hall.core.errors import HallError
+from hall.core.errors import HallError, os_reason
 from hall.core.i18n import _, set_language
 from hall.core.logconfig import setup_logging
 from hall.core.paths import Paths, resolve_paths
@@ -44,10 +44,19 @@ def display_problem() -> str | None:
 
 
 def run(argv: list[str]) -> int:
-    paths = resolve_paths().ensure()
+    paths = resolve_paths()
     settings = load_settings(paths.settings_file)
     set_language(settings.language)
-    setup_logging(paths.logs)
+    folder_problem = None
+    try:
+        paths.ensure()
+        setup_logging(paths.logs)
+    except OSError as exc:
+        folder_problem = HallError(
+            _("无法使用数据文件夹 {path}：{reason}。").format(
+                path=paths.data, reason=os_reason(exc)
+            )
+        )
     problem = display_problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -68,6 +77,9 @@ def run(argv: list[str]) -> int:
     install_application_font(app)
     install_qt_translations(app, settings.language)
     install_excepthook()
+    if folder_problem is not None:
+        show_error(None, folder_problem, _("无法启动"))
+        return 1
     try:
         loader = _open(paths, settings)
     except HallError as exc:

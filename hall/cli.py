@@ -20,7 +20,7 @@ from typing import Any
 
 from hall import __version__
 from hall.core.clock import local_today
-from hall.core.errors import HallError, ImportRejected, ValidationError
+from hall.core.errors import HallError, ImportRejected, ValidationError, os_reason
 from hall.core.i18n import _, set_language
 from hall.core.logconfig import setup_logging
 from hall.core.paths import resolve_paths
@@ -137,7 +137,7 @@ def cmd_calendar_import(args: argparse.Namespace, ctx: AppContext) -> int:
         raw = path.read_bytes()
     except OSError as exc:
         raise HallError(
-            _("无法读取日历文件 {path}：{reason}").format(path=path, reason=exc.strerror or exc)
+            _("无法读取日历文件 {path}：{reason}").format(path=path, reason=os_reason(exc))
         ) from exc
     schedule, _changes = import_calendar(ctx, _actor(ctx), raw, str(path))
     print(
@@ -293,9 +293,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        setup_logging(paths.logs)
+        try:
+            setup_logging(paths.logs)
+        except OSError as exc:
+            raise HallError(
+                _("无法使用数据文件夹 {path}：{reason}。").format(
+                    path=paths.data, reason=os_reason(exc)
+                )
+            ) from exc
         effective_counter(settings)  # a malformed HALL_COUNTER is reported like any error
-        ctx = open_context(paths)
+        ctx = open_context(paths, settings=settings)
         try:
             return handler(args, ctx)
         finally:

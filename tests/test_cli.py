@@ -199,3 +199,44 @@ def test_a_closed_pipe_is_not_an_error(hall_dir, tmp_path) -> None:
     _out, err = reader.communicate(timeout=60)
     assert reader.returncode == 0, err
     assert b"Traceback" not in err and "内部错误".encode() not in err
+
+
+@pytest.mark.parametrize("kind", ["file", "corrupt", "readonly"])
+def test_unusable_data_folder_or_database_is_one_clear_line(
+    tmp_path, capsys, monkeypatch, kind
+) -> None:
+    import os
+
+    target = tmp_path / "data"
+    if kind == "file":
+        target.write_text("hi")
+        fragment = "无法使用数据文件夹"
+    elif kind == "corrupt":
+        target.mkdir()
+        (target / "hall.sqlite3").write_bytes(os.urandom(4096))
+        fragment = "不是本程序的数据库"
+    else:
+        import errno
+
+        import hall.cli
+
+        def read_only(_folder):
+            raise OSError(errno.EROFS, "Read-only file system")
+
+        monkeypatch.setattr(hall.cli, "setup_logging", read_only)
+        fragment = "所在磁盘是只读的"
+    monkeypatch.setenv("HALL_DATA_DIR", str(target))
+    code, _out, err = run(capsys, "credit", "list")
+    assert code == 1 and fragment in err, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_data_folder_with_url_characters_works(tmp_path, capsys, monkeypatch) -> None:
+    folder = tmp_path / "dir#1 %20 x"
+    monkeypatch.setenv("HALL_DATA_DIR", str(folder))
+    assert main(["catalog", "import", str(SMALL_CATALOG)]) == 0
+    from hall.core.paths import resolve_paths
+    from hall.db.quick import sqlite_is_current
+
+    assert sqlite_is_current(resolve_paths().database)
+    assert not (tmp_path / "dir").exists()  # no stray file beside the folder

@@ -5,7 +5,10 @@ The GUI and the command line show ``str(error)``; nothing else of an error reach
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
+
+from hall.core.i18n import _
 
 
 class HallError(Exception):
@@ -64,3 +67,18 @@ class AuthenticationFailed(HallError):
 
 class DatabaseError(HallError):
     """The database cannot be opened, migrated or written."""
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be used, in the clerk's words (the system says it in English)."""
+    reasons = {
+        errno.ENOENT: _("文件或文件夹不存在"),
+        errno.EACCES: _("没有访问权限"),
+        errno.EPERM: _("没有访问权限"),
+        errno.EROFS: _("所在磁盘是只读的"),
+        errno.ENOSPC: _("磁盘已满"),
+        errno.EISDIR: _("这是一个文件夹，不是文件"),
+        errno.ENOTDIR: _("路径中有一段是文件，不是文件夹"),
+        errno.EEXIST: _("已有同名文件"),
+    }
+    return reasons.get(exc.errno or -1, exc.strerror or type(exc).__name__)

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ class Settings:
 
 def normalize_counter_code(raw: str) -> str:
     """Upper-case and check a counter code such as ``C01``."""
-    code = raw.strip().upper()
+    code = unicodedata.normalize("NFKC", raw).strip().upper()
     if not COUNTER_CODE.match(code):
         raise ValidationError(
             _("窗口编号“{code}”无效：应以字母开头，由2至8位大写字母或数字组成，如 C01。").format(
@@ -59,17 +60,35 @@ def load_settings(path: Path) -> Settings:
     except FileNotFoundError:
         return Settings()
     except (OSError, ValueError) as exc:
-        log.warning("settings file %s unreadable (%s); using defaults", path, exc)
+        # Logged, not printed: logging is not set up yet and a clerk should not see it.
+        log.info("settings file %s unreadable (%s); using defaults", path, exc)
         return Settings()
     if not isinstance(raw, dict):
         return Settings()
-    version = int(raw.get("version", 1))
+    version = raw.get("version", 1)
+    version = version if isinstance(version, int) and not isinstance(version, bool) else 1
     while version in _UPGRADES:
         raw = _UPGRADES[version](raw)
         version += 1
-    known = {f.name for f in fields(Settings)}
-    values = {k: v for k, v in raw.items() if k in known}
-    values["version"] = SETTINGS_VERSION
+    defaults = Settings()
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        value = raw.get(f.name)
+        if f.name == "version" or value is None:
+            continue
+        default = getattr(defaults, f.name)
+        expected = str if default is None else type(default)  # counter_code: str or None
+        if type(value) is expected:  # exact: True is not a valid int here
+            values[f.name] = value
+        else:
+            log.info("setting %s has a value of the wrong type; using the default", f.name)
+    counter = values.get("counter_code")
+    if counter is not None:
+        try:
+            values["counter_code"] = normalize_counter_code(counter)
+        except ValidationError:
+            log.info("setting counter_code %r is not a counter code; ignored", counter)
+            values.pop("counter_code")
     return Settings(**values)
 
 
@@ -86,5 +105,11 @@ def effective_counter(settings: Settings, environ: dict[str, str] | None = None)
     env = os.environ if environ is None else environ
     override = env.get("HALL_COUNTER")
     if override:
-        return normalize_counter_code(override)
+        try:
+            return normalize_counter_code(override)
+        except ValidationError as exc:
+            raise ValidationError(
+                _("环境变量 HALL_COUNTER 有误：{message}").format(message=exc.message),
+                field="counter",
+            ) from None
     return settings.counter_code

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.pool import NullPool
 
 SQLITE_PRAGMAS = (
@@ -26,14 +26,17 @@ def _apply_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
-def sqlite_url(path: Path) -> str:
-    return f"sqlite+pysqlite:///{path}"
+def sqlite_url(path: Path) -> URL:
+    """The URL of a SQLite file, built as an object: a path with '%' or '#' in it would be
+    decoded (and so changed) if it were parsed from a string."""
+    return URL.create("sqlite+pysqlite", database=str(path))
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str | URL) -> Engine:
     """An engine for ``url``; SQLite connections get the counter's pragmas."""
-    if url.startswith("sqlite"):
-        engine = create_engine(url, poolclass=NullPool if ":memory:" not in url else None)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed, poolclass=NullPool)
         event.listen(engine, "connect", _apply_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(parsed, pool_pre_ping=True)

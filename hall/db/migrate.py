@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from hall.core.errors import DatabaseError
 from hall.core.i18n import _
 from hall.db.quick import HEAD, sqlite_is_current
+from hall.db.uow import describe_database_error
 
 __all__ = ["HEAD", "backup_sqlite", "current_revision", "sqlite_is_current", "upgrade"]
 
@@ -90,8 +91,9 @@ def upgrade(
                 "或联系管理员。数据库未作任何改动。"
             ).format(rev=current)
         )
+    backup = None
     if sqlite_path is not None and current is not None and sqlite_path.exists():
-        backup_sqlite(sqlite_path, backups or sqlite_path.parent / "backups", current)
+        backup = backup_sqlite(sqlite_path, backups or sqlite_path.parent / "backups", current)
     config = alembic_config()
     try:
         with engine.begin() as connection:
@@ -99,9 +101,10 @@ def upgrade(
             command.upgrade(config, "head")
     except DBAPIError as exc:
         log.exception("migration failed")
-        raise DatabaseError(
-            _("数据库升级失败：{detail}。升级前的备份保存在 backups 文件夹中。").format(
-                detail=str(exc.orig)[:200]
-            )
-        ) from exc
+        message = _("数据库无法升级到本程序的版本：{reason}").format(
+            reason=describe_database_error(exc)
+        )
+        if backup is not None:
+            message += _("升级前的备份：{path}").format(path=backup)
+        raise DatabaseError(message) from exc
     return True

@@ -17,7 +17,8 @@ def _query_one(path: Path, sql: str) -> tuple[object, ...] | None:
     if not path.exists():
         return None
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        # as_uri() escapes '#', '%' and '?', which a raw "file:" address would misread.
+        with sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True) as conn:
             row: tuple[object, ...] | None = conn.execute(sql).fetchone()
             return row
     except sqlite3.Error:
@@ -33,3 +34,29 @@ def sqlite_is_current(path: Path) -> bool:
 def sqlite_has_users(path: Path) -> bool:
     """True when at least one account exists (else the first run must create one)."""
     return _query_one(path, "SELECT 1 FROM user_account LIMIT 1") is not None
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def sqlite_file_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be this program's database, or None (a missing file is fine)."""
+    from hall.core.i18n import _
+
+    if not path.exists():
+        return None
+    if not path.is_file():
+        return _("{path} 不是文件。").format(path=path)
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        from hall.core.errors import os_reason
+
+        return _("无法读取数据库文件 {path}：{reason}。").format(path=path, reason=os_reason(exc))
+    if header and header != SQLITE_HEADER:
+        return _(
+            "{path} 已损坏，或不是本程序的数据库（文件内容不是 SQLite 数据库）。"
+            "文件未作任何改动；请联系管理员从备份恢复。"
+        ).format(path=path)
+    return None

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hall.core.errors import DatabaseError
@@ -31,10 +31,10 @@ class UnitOfWork:
         try:
             yield session
             session.commit()
-        except OperationalError as exc:
+        except DBAPIError as exc:
             session.rollback()
             log.exception("database error")
-            raise DatabaseError(_describe(exc)) from exc
+            raise DatabaseError(describe_database_error(exc)) from exc
         except BaseException:
             session.rollback()
             raise
@@ -42,12 +42,21 @@ class UnitOfWork:
             session.close()
 
 
-def _describe(exc: OperationalError) -> str:
-    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
-    if "disk is full" in text or "database or disk is full" in text:
+def describe_database_error(exc: DBAPIError) -> str:
+    """What a database failure means for the clerk; the driver's own text goes to the log."""
+    text = str(exc.orig if exc.orig is not None else exc).lower()
+    if "disk is full" in text:
         return _("磁盘已满，本次操作未保存。请清理磁盘空间后重试，已保存的数据不受影响。")
     if "locked" in text:
         return _("数据库正被其他程序占用，本次操作未保存，请稍后重试。")
     if "readonly" in text or "read-only" in text:
         return _("数据库文件只读，本次操作未保存。请检查数据目录的写入权限。")
-    return _("数据库出错，本次操作未保存：{detail}").format(detail=str(exc.orig or exc)[:200])
+    if "unable to open" in text:
+        return _("无法打开数据库文件：数据文件夹不存在或没有写入权限。")
+    if "not a database" in text or "malformed" in text:
+        return _("数据库文件已损坏，或不是本程序的数据库。请联系管理员从备份恢复。")
+    if "could not connect" in text or "connection refused" in text or "timeout" in text:
+        return _("无法连接数据库服务器。")
+    return _("数据库出错（{kind}），本次操作未保存。详情已记入日志。").format(
+        kind=type(exc.orig or exc).__name__
+    )

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from hall.core.errors import HallError, NotFound
+from hall.core.errors import HallError, NotFound, os_reason
 from hall.core.i18n import _
 from hall.core.paths import resource
 from hall.models import (
@@ -72,7 +72,7 @@ def read_catalog_file(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise HallError(
-            _("无法读取目录文件 {path}：{reason}").format(path=path, reason=exc.strerror or exc)
+            _("无法读取目录文件 {path}：{reason}").format(path=path, reason=os_reason(exc))
         ) from exc
 
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from hall.core.clock import Clock, SystemClock
+from hall.core.errors import DatabaseError, os_reason
+from hall.core.i18n import _
 from hall.core.paths import Paths, resolve_paths
 from hall.core.settings import Settings, effective_counter, load_settings, save_settings
 from hall.db import migrate, quick
@@ -78,7 +80,18 @@ def open_context(
     Raises ``DatabaseError`` when the database cannot be migrated or was made by a newer
     program.
     """
-    paths = (paths or resolve_paths()).ensure()
+    paths = paths or resolve_paths()
+    try:
+        paths.ensure()
+    except OSError as exc:
+        raise DatabaseError(
+            _("无法使用数据文件夹 {path}：{reason}。").format(
+                path=paths.data, reason=os_reason(exc)
+            )
+        ) from exc
+    problem = quick.sqlite_file_problem(paths.database)
+    if problem:
+        raise DatabaseError(problem)
     settings = settings or load_settings(paths.settings_file)
     engine = make_engine(sqlite_url(paths.database))
     if upgrade and not quick.sqlite_is_current(paths.database):

@@ -53,10 +53,15 @@ class SignInDialog(QDialog):
         self.counter = named(QLineEdit(), "counter")
         self.counter.setPlaceholderText(_("如 C01"))
         self.counter.setMaxLength(8)
-        self.counter.setText(_initial_counter(self.settings))
+        counter, self.counter_problem = _initial_counter(self.settings)
+        self.counter.setText(counter)
         if os.environ.get("HALL_COUNTER"):
             self.counter.setReadOnly(True)
             self.counter.setToolTip(_("窗口编号由环境变量 HALL_COUNTER 指定"))
+        elif self.settings.counter_code:
+            # Case and ticket numbers carry the counter code: it is this machine's, set once.
+            self.counter.setReadOnly(True)
+            self.counter.setToolTip(_("本机的窗口编号已设置；如需更改，请联系系统管理员"))
         self.message = message_label()
         form = QFormLayout()
         form.addRow(_("用户名(&U)"), self.username)
@@ -73,11 +78,16 @@ class SignInDialog(QDialog):
         layout.addWidget(title)
         layout.addLayout(form)
         layout.addWidget(self.message)
+        if self.counter_problem:
+            self.message.setText(self.counter_problem)
         layout.addWidget(buttons)
         self.setMinimumWidth(380)
         self.username.setFocus()
 
     def submit(self) -> None:
+        if self.counter_problem:
+            self.message.setText(self.counter_problem)
+            return
         if not self.username.text().strip():
             self._fail(_("请输入用户名。"), self.username)
             return
@@ -107,11 +117,12 @@ class SignInDialog(QDialog):
         focus.setFocus()
 
 
-def _initial_counter(settings: Settings) -> str:
+def _initial_counter(settings: Settings) -> tuple[str, str | None]:
+    """The counter to show, and what is wrong with ``HALL_COUNTER`` if anything."""
     try:
-        return effective_counter(settings) or ""
-    except HallError:
-        return ""  # a malformed HALL_COUNTER: the clerk types the counter instead
+        return effective_counter(settings) or "", None
+    except HallError as exc:
+        return "", exc.message
 
 
 def _escape(text: str) -> str:

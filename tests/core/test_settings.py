@@ -24,3 +24,20 @@ def test_corrupt_or_foreign_settings_give_defaults(tmp_path: Path) -> None:
     path.write_text('{"counter_code": "C02", "unknown_key": 1}', encoding="utf-8")
     assert load_settings(path).counter_code == "C02"
     assert load_settings(tmp_path / "missing.json") == Settings()
+
+
+def test_hand_edited_values_of_the_wrong_type_fall_back(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(
+        '{"version": "abc", "language": 5, "counter_code": "garbage!", '
+        '"hall_name": true, "hall_code": "320305"}',
+        encoding="utf-8",
+    )
+    loaded = load_settings(path)
+    assert loaded == Settings(hall_code="320305")
+
+
+def test_fullwidth_counter_is_normalised_and_a_bad_override_is_named(tmp_path: Path) -> None:
+    assert effective_counter(Settings(), {"HALL_COUNTER": "Ｃ０５"}) == "C05"
+    with pytest.raises(ValidationError, match="HALL_COUNTER"):
+        effective_counter(Settings(), {"HALL_COUNTER": "garbage!"})

@@ -23,6 +23,7 @@ def test_wrong_password_keeps_the_dialog_open_with_a_message(qtbot, ctx, clerk) 
 
 
 def test_sign_in_at_a_new_counter_remembers_it(qtbot, ctx, clerk) -> None:
+    ctx.settings.counter_code = None  # first sign-in on this machine
     dialog = SignInDialog(ContextLoader.ready(ctx))
     qtbot.addWidget(dialog)
     fill(dialog, " CLERK01 ", "correct horse 1", "c02")
@@ -71,3 +72,20 @@ def test_first_run_sets_counter_and_administrator(qtbot, empty_ctx) -> None:
     assert empty_ctx.settings.counter_code == "C12"
     assert empty_ctx.catalog().number == 1  # the bundled catalog was imported
     assert sign_in(empty_ctx, "admin", "Long enough 1", "C12").role is Role.admin
+
+
+def test_a_machine_with_a_counter_does_not_let_a_clerk_change_it(qtbot, ctx, clerk) -> None:
+    dialog = SignInDialog(ContextLoader.ready(ctx))
+    qtbot.addWidget(dialog)
+    assert dialog.counter.text() == "C01" and dialog.counter.isReadOnly()
+
+
+def test_a_malformed_counter_override_is_explained(qtbot, ctx, clerk, monkeypatch) -> None:
+    monkeypatch.setenv("HALL_COUNTER", "garbage!")
+    dialog = SignInDialog(ContextLoader.ready(ctx))
+    qtbot.addWidget(dialog)
+    assert "HALL_COUNTER" in dialog.message.text()
+    fill(dialog, "clerk01", "correct horse 1", "C01")
+    dialog.submit()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "HALL_COUNTER" in dialog.message.text()
