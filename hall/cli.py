@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from hall import __version__
+from hall.cli_parser import HallParser
 from hall.core.clock import local_today
 from hall.core.errors import HallError, ImportRejected, ValidationError, os_reason
 from hall.core.i18n import _, set_language
@@ -28,6 +29,7 @@ from hall.core.settings import effective_counter, load_settings
 from hall.models.enums import Role
 from hall.services.audit import Actor
 from hall.services.context import AppContext, open_context
+from hall.services.json_reader import parse_iso_date
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +38,9 @@ Handler = Callable[[argparse.Namespace, AppContext], int]
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("“{text}”不是 YYYY-MM-DD 格式的日期").format(text=text)
-        ) from None
+        return parse_iso_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _actor(ctx: AppContext) -> Actor:
@@ -209,10 +209,12 @@ def cmd_derive(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = HallParser(
         prog="hall", description=_("政务服务大厅“一窗受理”窗口程序。不带参数运行时打开图形界面。")
     )
-    parser.add_argument("--version", action="version", version=f"hall {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"hall {__version__}", help=_("显示版本并退出")
+    )
     sub = parser.add_subparsers(dest="command", metavar=_("命令"))
 
     p = sub.add_parser("init", help=_("初始化本机数据库（可带演示数据）"))
@@ -221,12 +223,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--admin-password", help=_("非演示安装时管理员 admin 的初始密码"))
     p.set_defaults(handler=cmd_init)
 
-    db = sub.add_parser("db", help=_("数据库维护")).add_subparsers(dest="db_command", required=True)
+    db = sub.add_parser("db", help=_("数据库维护")).add_subparsers(
+        dest="db_command", required=True, metavar=_("子命令")
+    )
     p = db.add_parser("upgrade", help=_("把数据库升级到本程序的版本（先备份）"))
     p.set_defaults(handler=cmd_db_upgrade)
 
     cat = sub.add_parser("catalog", help=_("许可事项目录")).add_subparsers(
-        dest="catalog_command", required=True
+        dest="catalog_command", required=True, metavar=_("子命令")
     )
     p = cat.add_parser("import", help=_("导入目录文件，成为新的目录版本"))
     p.add_argument("file", help=_("目录文件（JSON，格式见 docs/catalog-format.md）"))
@@ -236,21 +240,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_catalog_show)
 
     cal = sub.add_parser("calendar", help=_("法定节假日安排")).add_subparsers(
-        dest="calendar_command", required=True
+        dest="calendar_command", required=True, metavar=_("子命令")
     )
     p = cal.add_parser("import", help=_("导入某一年的节假日安排（优先于内置数据）"))
     p.add_argument("file", help=_("日历文件（JSON，格式见 docs/calendar-format.md）"))
     p.set_defaults(handler=cmd_calendar_import)
 
     credit = sub.add_parser("credit", help=_("失信主体名单")).add_subparsers(
-        dest="credit_command", required=True
+        dest="credit_command", required=True, metavar=_("子命令")
     )
     p = credit.add_parser("add", help=_("列入失信主体名单"))
     p.add_argument("code", help=_("统一社会信用代码或身份证号码"))
     p.add_argument("--reason", required=True, help=_("列入原因"))
     p.add_argument("--source", help=_("信息来源"))
-    p.add_argument("--since", type=_date, help=_("起始日期（默认今天）"))
-    p.add_argument("--until", type=_date, help=_("截止日期（默认长期）"))
+    p.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help=_("起始日期（默认今天）"))
+    p.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help=_("截止日期（默认长期）"))
     p.set_defaults(handler=cmd_credit_add)
     p = credit.add_parser("list", help=_("列出当前有效的失信记录"))
     p.add_argument("--all", action="store_true", help=_("包括已过期的记录"))
@@ -268,8 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--item", nargs="+", default=[], metavar=_("事项编码"), help=_("直接申请的许可事项")
     )
-    p.add_argument("--applicant", help=_("申请人统一社会信用代码或身份证号码"))
-    p.add_argument("--date", type=_date, help=_("受理日期（默认今天）"))
+    p.add_argument("--applicant", metavar=_("代码"), help=_("申请人统一社会信用代码或身份证号码"))
+    p.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help=_("受理日期（默认今天）"))
     p.add_argument(
         "--normal-route",
         nargs="+",

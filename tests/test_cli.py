@@ -124,11 +124,25 @@ def test_errors_exit_non_zero_with_one_clear_line(hall_dir, capsys, args, fragme
     assert err.count("\n") == 1 and fragment in err and "Traceback" not in err
 
 
-def test_bad_date_is_an_argument_error(hall_dir, capsys) -> None:
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["derive", "--scope", "H0101", "--date", "2026-13-01"], "不是有效的日期"),
+        (["derive", "--scope", "H0101", "--date", "20261201"], "YYYY-MM-DD"),
+        (["derive", "--scope", "H0101", "--date", "9999-12-20"], "超出可办理的范围"),
+        (["credit", "add", "91320305MA1N428243"], "缺少必需的参数：--reason"),
+        (["db"], "缺少必需的参数：子命令"),
+        (["nosuch"], "不能是“nosuch”"),
+    ],
+)
+def test_usage_mistakes_are_one_chinese_line_with_status_2(
+    hall_dir, capsys, args, fragment
+) -> None:
     with pytest.raises(SystemExit) as info:
-        main(["derive", "--scope", "H0101", "--date", "2026-13-01"])
+        main(args)
     assert info.value.code == 2
-    assert "YYYY-MM-DD" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert fragment in err and err.count("\n") == 1 and "usage" not in err
 
 
 def test_catalog_import_with_errors_lists_them_and_keeps_the_old_version(

@@ -20,6 +20,7 @@ from hall.core.i18n import _
 from hall.models.enums import ApplicantKind, ProofMode, ReformMode, Route
 from hall.services.catalog_views import CatalogSnapshot, FieldView, ItemView, ScopeView
 from hall.services.credit import CreditRecordView
+from hall.services.json_reader import MAX_YEAR, MIN_YEAR
 from hall.services.workdays import Deadline, WorkdayCalendar
 
 # A material needed by several items is handled the strictest way any of them needs.
@@ -118,6 +119,12 @@ def derive(
     """
     if not scope and not items:
         raise ValidationError(_("请至少选择一项经营范围或许可事项。"))
+    if not MIN_YEAR <= acceptance_date.year <= MAX_YEAR:
+        raise ValidationError(
+            _("受理日期 {day} 超出可办理的范围（{a}至{b}年）。").format(
+                day=acceptance_date.isoformat(), a=MIN_YEAR, b=MAX_YEAR
+            )
+        )
     wanted: dict[str, list[str]] = {}
     direct: set[str] = set()
     for entry in scope:
@@ -129,7 +136,16 @@ def derive(
         code = catalog.item(raw).code
         wanted.setdefault(code, [])
         direct.add(code)
-    declined = {code.strip().upper() for code in normal_route}
+    declined = {catalog.item(raw).code for raw in normal_route}
+    for code in sorted(declined):
+        if code not in wanted:
+            raise ValidationError(
+                _("事项“{code}”不在本次申请中，无法选择按一般程序办理。").format(code=code)
+            )
+        if catalog.items[code].reform_mode is not ReformMode.commitment:
+            raise ValidationError(
+                _("事项“{code}”不是告知承诺事项，本来就不需要承诺。").format(code=code)
+            )
     planned = tuple(
         _plan_item(
             catalog.items[code],

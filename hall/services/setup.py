@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from hall.core.errors import HallError
+from hall.core.errors import HallError, ValidationError
 from hall.core.i18n import _
 from hall.core.paths import resource
 from hall.core.settings import normalize_counter_code
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 SYSTEM = Actor("system", Role.admin, None, "system")
 DEMO_COUNTER = "C01"
 DEMO_PASSWORD = "hall-demo-2026"
+MIN_PASSWORD = 8
 DEMO_REGISTRY = resource("demo", "registry.json")
 
 # username, display name, role, departments
@@ -58,7 +59,14 @@ def initialise(
     admin_password: str | None = None,
 ) -> InitReport:
     """Bring an empty database to a usable state; safe to run again (adds only what is
-    missing)."""
+    missing). Raises ``ValidationError`` for a bad counter code or a short password
+    before anything is written."""
+    if counter:
+        counter = normalize_counter_code(counter)
+    if admin_password is not None and len(admin_password) < MIN_PASSWORD:
+        raise ValidationError(
+            _("管理员密码至少{n}位。").format(n=MIN_PASSWORD), field="admin_password"
+        )
     with ctx.uow() as session:
         has_catalog = session.scalar(select(CatalogVersion.id).limit(1)) is not None
         has_users = session.scalar(select(User.id).limit(1)) is not None
@@ -88,7 +96,7 @@ def initialise(
     if demo and not has_applicants:
         applicants, credits = _load_registry(ctx)
     if counter:
-        ctx.settings.counter_code = normalize_counter_code(counter)
+        ctx.settings.counter_code = counter
     elif demo and not ctx.settings.counter_code:
         ctx.settings.counter_code = DEMO_COUNTER
     if demo and not ctx.settings.hall_name:
@@ -96,7 +104,7 @@ def initialise(
         ctx.settings.hall_name = str(hall.get("name", ""))
         ctx.settings.hall_code = str(hall.get("code", ""))
     ctx.save_settings()
-    return InitReport(not has_catalog, users, applicants, credits, ctx.settings.counter_code)
+    return InitReport(not has_catalog, users, applicants, credits, ctx.counter)
 
 
 def _read_registry() -> dict[str, Any]:

@@ -16,7 +16,7 @@ from hall.core.errors import HallError
 from hall.core.i18n import _
 from hall.core.settings import normalize_counter_code
 from hall.services.context import AppContext
-from hall.services.setup import initialise
+from hall.services.setup import MIN_PASSWORD, initialise
 from hall.ui.widgets import message_label, named
 
 
@@ -29,8 +29,8 @@ class FirstRunDialog(QDialog):
         self.setWindowTitle(_("首次使用 — 一窗受理"))
         intro = QLabel(
             _(
-                "本机的数据库是空的。请设置本机的窗口编号和系统管理员（用户名 admin）的密码。"
-                "如只想试用，可关闭本窗口并运行 make run，它会载入演示数据。"
+                "本机的数据库是空的。请设置本机的窗口编号和系统管理员（用户名 admin）的密码，"
+                "之后以 admin 登录。窗口编号会印在本机的受理单号上，设置后不能随意更改。"
             )
         )
         intro.setWordWrap(True)
@@ -65,8 +65,8 @@ class FirstRunDialog(QDialog):
         except HallError as exc:
             self.message.setText(exc.message)
             return
-        if len(self.password.text()) < 8:
-            self.message.setText(_("密码至少8位。"))
+        if len(self.password.text()) < MIN_PASSWORD:
+            self.message.setText(_("密码至少{n}位。").format(n=MIN_PASSWORD))
             return
         if self.password.text() != self.repeat.text():
             self.message.setText(_("两次输入的密码不一致。"))

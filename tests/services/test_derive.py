@@ -161,3 +161,16 @@ def test_plan_json_has_the_contract_keys(ctx) -> None:
     }
     assert set(data["fields"][0]) >= {"key", "label", "items"}
     assert set(data["materials"][0]) >= {"name", "proof_mode", "items"}
+
+
+def test_normal_route_accepts_fullwidth_codes_and_refuses_what_it_cannot_apply(ctx) -> None:
+    plan = plan_application(
+        ctx, scope=["H0101"], applicant_code=ENTERPRISE, on=DAY, normal_route=["ＳＡＭＲ－００１"]
+    )
+    assert by_code(plan)["SAMR-001"].route is Route.normal
+    with pytest.raises(NotFound):
+        plan_application(ctx, scope=["H0101"], on=DAY, normal_route=["SAMR-999"])
+    with pytest.raises(ValidationError, match="不在本次申请中"):
+        plan_application(ctx, scope=["H0101"], on=DAY, normal_route=["MCT-001"])
+    with pytest.raises(ValidationError, match="不是告知承诺事项"):
+        plan_application(ctx, scope=["R5001"], on=DAY, normal_route=["MCT-001"])
