@@ -82,7 +82,10 @@ def cmd_db_upgrade(args: argparse.Namespace, ctx: AppContext) -> int:
     # open_context already migrated; say where the database stands.
     from hall.db.migrate import HEAD
 
-    print(_("数据库已是最新版本（{rev}）：{path}").format(rev=HEAD, path=ctx.paths.database))
+    if ctx.migrated:
+        print(_("数据库已升级到版本 {rev}：{path}").format(rev=HEAD, path=ctx.paths.database))
+    else:
+        print(_("数据库已是最新版本（{rev}）：{path}").format(rev=HEAD, path=ctx.paths.database))
     return 0
 
 
@@ -100,7 +103,7 @@ def cmd_catalog_import(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def cmd_catalog_show(args: argparse.Namespace, ctx: AppContext) -> int:
-    from hall.services.labels import mode_name
+    from hall.services.labels import mode_name, time_limit_text
 
     catalog = ctx.catalog()
     if args.json:
@@ -115,13 +118,7 @@ def cmd_catalog_show(args: argparse.Namespace, ctx: AppContext) -> int:
         )
     )
     for item in catalog.items.values():
-        limits = (
-            _("当场办结")
-            if item.on_the_spot
-            else _("承诺{p}/法定{s}个工作日").format(
-                p=item.promised_days or "-", s=item.statutory_days or "-"
-            )
-        )
+        limits = time_limit_text(item)
         print(
             f"  {item.code:<12} {_pad(mode_name(item.reform_mode), 14)} {item.name}"
             f"（{item.department_name}，{limits}）"

@@ -190,9 +190,12 @@ def test_malformed_counter_override_is_reported(hall_dir, capsys, monkeypatch) -
     assert code == 1 and "窗口编号" in err
 
 
-def test_db_upgrade_reports_the_revision(hall_dir, capsys) -> None:
+def test_db_upgrade_reports_the_revision(hall_dir, capsys, tmp_path, monkeypatch) -> None:
     code, out, _ = run(capsys, "db", "upgrade")
-    assert code == 0 and "0001" in out
+    assert code == 0 and "已是最新版本（0001）" in out
+    monkeypatch.setenv("HALL_DATA_DIR", str(tmp_path / "new"))
+    code, out, _ = run(capsys, "db", "upgrade")
+    assert code == 0 and "已升级到版本 0001" in out
 
 
 def test_a_closed_pipe_is_not_an_error(hall_dir, tmp_path) -> None:

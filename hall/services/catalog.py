@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from hall.core.errors import HallError, NotFound, os_reason
+from hall.core.errors import Conflict, HallError, NotFound, os_reason
 from hall.core.i18n import _
 from hall.core.paths import resource
 from hall.models import (
@@ -87,6 +87,11 @@ def import_catalog(
     data = parse_catalog(raw)
     digest = hashlib.sha256(raw).hexdigest()
     with ctx.uow() as session:
+        current = session.scalar(select(CatalogVersion).where(CatalogVersion.is_current))
+        if current is not None and current.sha256 == digest:
+            raise Conflict(
+                _("该文件与当前目录第{n}版内容完全相同，未导入。").format(n=current.number)
+            )
         number = (session.scalar(select(func.max(CatalogVersion.number))) or 0) + 1
         session.execute(update(CatalogVersion).values(is_current=False))
         version = CatalogVersion(

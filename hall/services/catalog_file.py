@@ -98,6 +98,7 @@ def parse_catalog(raw: bytes) -> CatalogData:
     )
     scope = _scope(r, top, _declared(r, top, "items", "code", _("事项编码")))
     _declared(r, top, "scope", "code", _("经营范围代码"))
+    _declared(r, top, "scope", "text", _("经营范围表述"))
     if not items:
         r.problem("$.items", _("目录中没有任何许可事项"))
     if r.problems:

@@ -119,24 +119,38 @@ class CatalogSnapshot:
                 rank = _rank(q, entry.code, entry.text, entry.initials)
                 if rank is not None:
                     hits.append(SearchHit("scope", entry.code, entry.text, rank))
-        hits.sort(key=lambda h: (h.rank, len(h.title), h.code))
+        # Code matches in code order; text matches shortest (closest) first; with no query,
+        # the catalog's own order.
+        order = {id(h): n for n, h in enumerate(hits)}
+        hits.sort(
+            key=lambda h: (
+                h.rank,
+                h.code if h.rank <= 1 else "",
+                len(h.title) if 2 <= h.rank < 9 else 0,
+                order[id(h)],
+            )
+        )
         return hits[:limit]
 
     def resolve_scope(self, token: str) -> ScopeView:
         """A scope entry by its code, its exact wording, or a search with one answer."""
         key = fold(token)
+        if not key:
+            raise ValidationError(_("经营范围不能为空。"))
         by_code = self.scope.get(key.upper())
         if by_code is not None:
             return by_code
         for entry in self.scope.values():
             if fold(entry.text) == key:
                 return entry
-        hits = self.search(token, kinds=("scope",), limit=6)
+        hits = self.search(token, kinds=("scope",), limit=10_000)
         if len(hits) == 1:
             return self.scope[hits[0].code]
         if not hits:
             raise NotFound(_("经营范围目录中找不到“{text}”。").format(text=token.strip()))
         options = "；".join(f"{h.code} {h.title}" for h in hits[:5])
+        if len(hits) > 5:
+            options += _("……共{n}条").format(n=len(hits))
         raise ValidationError(
             _("“{text}”对应多条经营范围，请用代码指定：{options}").format(
                 text=token.strip(), options=options

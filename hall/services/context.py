@@ -32,6 +32,7 @@ class AppContext:
     clock: Clock
     engine: Engine
     uow: UnitOfWork
+    migrated: bool = False  # whether opening it just brought the schema up to date
     _catalog: CatalogSnapshot | None = field(default=None, repr=False)
     _calendar: WorkdayCalendar | None = field(default=None, repr=False)
 
@@ -94,6 +95,9 @@ def open_context(
         raise DatabaseError(problem)
     settings = settings or load_settings(paths.settings_file)
     engine = make_engine(sqlite_url(paths.database))
+    migrated = False
     if upgrade and not quick.sqlite_is_current(paths.database):
-        migrate.upgrade(engine, sqlite_path=paths.database, backups=paths.backups)
-    return AppContext(paths, settings, clock or SystemClock(), engine, UnitOfWork(engine))
+        migrated = migrate.upgrade(engine, sqlite_path=paths.database, backups=paths.backups)
+    return AppContext(
+        paths, settings, clock or SystemClock(), engine, UnitOfWork(engine), migrated=migrated
+    )

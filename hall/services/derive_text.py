@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hall.core.i18n import _
+from hall.models.enums import Route
 from hall.services.derive import Plan
 from hall.services.labels import mode_name, proof_name, route_name
 from hall.services.workdays import Deadline
@@ -31,8 +32,15 @@ def plan_as_text(plan: Plan) -> str:
             d=plan.acceptance_date, n=plan.catalog_version
         )
     )
-    for s in plan.general_scope:
-        lines.append(_("一般项目（无需许可）：{code} {text}").format(code=s.code, text=s.text))
+    for s in plan.scope:
+        kind = _("许可项目") if s.licensed else _("一般项目，无需许可")
+        lines.append(
+            _("经营范围：{code} {text}（{kind}）").format(code=s.code, text=s.text, kind=kind)
+        )
+    if not plan.items:
+        lines.append("")
+        lines.append(_("所选经营范围都是一般项目，不需要办理任何许可。"))
+        return "\n".join(lines)
     lines.append("")
     lines.append(_("需办理的许可事项（{n}项）：").format(n=len(plan.items)))
     for p in plan.items:
@@ -42,7 +50,9 @@ def plan_as_text(plan: Plan) -> str:
                 mode=mode_name(p.item.reform_mode), route=route_name(p.route)
             )
         )
-        if p.decided_on_the_spot:
+        if p.route is Route.cancelled:
+            lines.append(_("    无需办理"))
+        elif p.decided_on_the_spot:
             lines.append(_("    当场办结"))
         else:
             lines.append(
@@ -55,16 +65,19 @@ def plan_as_text(plan: Plan) -> str:
         if p.because_of:
             lines.append(_("    由经营范围带出：{codes}").format(codes="、".join(p.because_of)))
         lines.append(f"    {p.note}")
-    lines.append("")
-    lines.append(_("合并表单（{n}项，每项只填一次）：").format(n=len(plan.fields)))
+    if plan.fields:
+        lines.append("")
+        lines.append(_("合并表单（{n}项，每项只填一次）：").format(n=len(plan.fields)))
     group = None
     for f in plan.fields:
         if f.field.group != group:
             group = f.field.group
             lines.append(f"  【{group}】")
         lines.append(f"    {f.field.label}  ({', '.join(f.items)})")
-    lines.append("")
-    lines.append(_("合并材料清单（{n}项）：").format(n=len(plan.materials)))
+    if plan.materials:
+        lines.append("")
+        lines.append(_("合并材料清单（{n}项）：").format(n=len(plan.materials)))
     for m in plan.materials:
-        lines.append(f"  {m.name}  —  {proof_name(m.proof_mode)}  ({', '.join(m.items)})")
+        how = proof_name(m.proof_mode) + (f"：{m.source}" if m.source else "")
+        lines.append(f"  {m.name}  —  {how}  ({', '.join(m.items)})")
     return "\n".join(lines)

@@ -180,7 +180,14 @@ def parse_applicant_code(raw: str, *, today: date | None = None) -> ApplicantCod
     code = normalize(raw)
     if not code:
         raise InvalidIdentifier(_("请填写统一社会信用代码或身份证号码。"), field="applicant")
-    looks_like_id = len(code) == 18 and code[:17].isdigit() and code[6:8] in {"19", "20"}
+    if len(code) != 18 and code.rstrip("X").isdigit() and len(code) in (15, 16, 17, 19):
+        # Digits only: an ID number typed short or long, not a credit code.
+        if len(code) == 15:
+            raise InvalidIdentifier(
+                _("这是15位的旧身份证号码，请改用18位的新号码。"), field="applicant"
+            )
+        return ApplicantCode(validate_resident_id(code, today=today), ApplicantKind.person)
+    looks_like_id = len(code) == 18 and code[:17].isdigit() and code[6:8] in {"18", "19", "20"}
     if looks_like_id:
         try:
             return ApplicantCode(validate_resident_id(code, today=today), ApplicantKind.person)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hall.core.i18n import N_, _
 from hall.models.enums import ItemLevel, MaterialStatus, ProofMode, ReformMode, Risk, Route
+from hall.services.catalog_views import ItemView
 
 _MODES = {
     ReformMode.cancelled: N_("直接取消审批"),
@@ -63,3 +64,16 @@ def level_name(level: ItemLevel) -> str:
 
 def risk_name(risk: Risk) -> str:
     return _(_RISKS[risk])
+
+
+def time_limit_text(item: ItemView) -> str:
+    """How long the item takes, as the counter tells the applicant."""
+    if item.reform_mode is ReformMode.cancelled:
+        return _("无需审批")
+    if item.on_the_spot or item.reform_mode in (ReformMode.filing, ReformMode.commitment):
+        return _("当场办结")
+    if item.statutory_days:
+        return _("承诺 {p} 个工作日，法定 {s} 个工作日").format(
+            p=item.promised_days or item.statutory_days, s=item.statutory_days
+        )
+    return "—"

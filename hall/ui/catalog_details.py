@@ -7,7 +7,7 @@ from html import escape
 from hall.core.i18n import N_, _
 from hall.models.enums import ReformMode
 from hall.services.catalog_views import CatalogSnapshot, ItemView, ScopeView
-from hall.services.labels import level_name, mode_name, proof_name, risk_name
+from hall.services.labels import level_name, mode_name, proof_name, risk_name, time_limit_text
 
 MODE_COLOURS = {
     ReformMode.cancelled: "#6b7280",
@@ -39,16 +39,7 @@ def _mode_badge(mode: ReformMode) -> str:
 
 
 def item_html(catalog: CatalogSnapshot, item: ItemView) -> str:
-    if item.on_the_spot:
-        limits = escape(_("当场办结"))
-    elif item.statutory_days:
-        limits = escape(
-            _("承诺 {p} 个工作日，法定 {s} 个工作日").format(
-                p=item.promised_days or item.statutory_days, s=item.statutory_days
-            )
-        )
-    else:
-        limits = "—"
+    limits = escape(time_limit_text(item))
     rows = [
         _row(_("事项编码"), escape(item.code)),
         _row(_("审批部门"), escape(item.department_name)),

@@ -115,3 +115,19 @@ def test_bundled_catalog_is_real_sized_and_valid(demo_ctx) -> None:
 def test_bundled_catalog_file_is_documented_json() -> None:
     path = Path(__file__).parents[2] / "resources" / "catalog" / "catalog.json"
     assert json.loads(path.read_text(encoding="utf-8"))["format"] == "hall-catalog/1"
+
+
+def test_the_same_file_twice_is_not_a_new_version(ctx, actor) -> None:
+    from hall.core.errors import Conflict
+
+    with pytest.raises(Conflict, match="完全相同"):
+        import_catalog(ctx, actor, SMALL_CATALOG.read_bytes(), "again.json")
+    assert [v.number for v in list_versions(ctx)] == [1]
+
+
+def test_two_scope_entries_with_the_same_wording_are_refused(ctx, actor) -> None:
+    data = small()
+    data["scope"][1]["text"] = data["scope"][0]["text"]
+    with pytest.raises(ImportRejected) as info:
+        import_catalog(ctx, actor, json.dumps(data).encode(), "dup.json")
+    assert "scope[1].text" in {p.place for p in info.value.problems}

@@ -113,3 +113,18 @@ def test_mobile_numbers_are_normalised(raw: str) -> None:
 def test_bad_mobile_numbers_are_refused(raw: str) -> None:
     with pytest.raises(InvalidIdentifier, match="手机号码"):
         validate_mobile(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [("110101900307447", "15位的旧身份证"), ("11010119900307447", "身份证号码应为18位")],
+)
+def test_short_id_numbers_are_named_as_id_numbers(raw: str, fragment: str) -> None:
+    with pytest.raises(InvalidIdentifier, match=fragment):
+        parse_applicant_code(raw)
+
+
+def test_an_id_number_of_someone_born_in_the_1800s_reads_as_an_id() -> None:
+    body = "11010118991231001"
+    with pytest.raises(InvalidIdentifier, match="身份证号码"):
+        parse_applicant_code(body + ("0" if ric.calc_check_digit(body + "0") != "0" else "1"))

@@ -22,6 +22,9 @@ def test_search_by_pinyin_initials_code_and_text(qtbot, ctx) -> None:
     page = CatalogPage(ctx)
     qtbot.addWidget(page)
     assert len(titles(page)) == 12  # 6 items and 6 scope entries
+    assert titles(page)[0] == "食品经营许可"  # no query: the catalog's own order
+    search(qtbot, page, "samr-00")
+    assert titles(page) == ["食品经营许可", "食品经营备案（仅销售预包装食品）"]  # by code
     search(qtbot, page, "spjy")
     assert titles(page) == ["食品经营许可", "食品经营备案（仅销售预包装食品）"]  # best match first
     search(qtbot, page, "r5001")
