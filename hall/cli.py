@@ -197,6 +197,7 @@ def cmd_derive(args: argparse.Namespace, ctx: AppContext) -> int:
         applicant_code=args.applicant,
         on=args.date,
         normal_route=args.normal_route,
+        without=args.without,
     )
     if args.json:
         _print_json(plan.to_json())
@@ -277,6 +278,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar=_("事项编码"),
         help=_("申请人选择不采用告知承诺、按一般程序办理的事项"),
+    )
+    p.add_argument(
+        "--without",
+        nargs="+",
+        default=[],
+        metavar=_("事项编码"),
+        help=_("经营范围带出、但对该申请人不适用的事项（如外商投资、出口等情形）"),
     )
     p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
     p.set_defaults(handler=cmd_derive)

@@ -89,6 +89,7 @@ class Plan:
     items: tuple[PlannedItem, ...]
     fields: tuple[PlannedField, ...]
     materials: tuple[PlannedMaterial, ...]
+    left_out: tuple[ItemView, ...] = ()
 
     @property
     def general_scope(self) -> tuple[ScopeView, ...]:
@@ -109,13 +110,16 @@ def derive(
     applicant: PlanApplicant | None = None,
     acceptance_date: date,
     normal_route: Iterable[str] = (),
+    without: Iterable[str] = (),
 ) -> Plan:
     """Plan one combined application.
 
     ``scope`` are resolved scope entries, ``items`` permit item codes asked for directly,
     ``normal_route`` item codes whose applicant chose the ordinary procedure instead of
-    commitment. Raises ``NotFound`` for an unknown item and ``ValidationError`` when
-    nothing was asked for.
+    commitment, ``without`` item codes a scope entry brought in that do not apply to this
+    applicant (a standard entry lists every permit it may need, e.g. the foreign-invested
+    variant). Raises ``NotFound`` for an unknown item and ``ValidationError`` when
+    nothing was asked for or a code names an item not in the application.
     """
     if not scope and not items:
         raise ValidationError(_("请至少选择一项经营范围或许可事项。"))
@@ -136,6 +140,15 @@ def derive(
         code = catalog.item(raw).code
         wanted.setdefault(code, [])
         direct.add(code)
+    left_out = []
+    for raw in without:
+        code = catalog.item(raw).code
+        if code not in wanted:
+            raise ValidationError(_("事项“{code}”不在本次申请中，无需排除。").format(code=code))
+        if code in direct:
+            raise ValidationError(_("事项“{code}”是直接申请的，不能同时排除。").format(code=code))
+        del wanted[code]
+        left_out.append(catalog.items[code])
     declined = {catalog.item(raw).code for raw in normal_route}
     for code in sorted(declined):
         if code not in wanted:
@@ -167,6 +180,7 @@ def derive(
         items=planned,
         fields=_merge_fields(catalog, planned),
         materials=_merge_materials(planned),
+        left_out=tuple(left_out),
     )
 
 
@@ -330,6 +344,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
             }
             for f in plan.fields
         ],
+        "left_out": [{"code": i.code, "name": i.name} for i in plan.left_out],
         "materials": [
             {
                 "name": m.name,

@@ -65,6 +65,8 @@ def plan_as_text(plan: Plan) -> str:
         if p.because_of:
             lines.append(_("    由经营范围带出：{codes}").format(codes="、".join(p.because_of)))
         lines.append(f"    {p.note}")
+    for item in plan.left_out:
+        lines.append(_("  已排除（不适用）：{code}  {name}").format(code=item.code, name=item.name))
     if plan.fields:
         lines.append("")
         lines.append(_("合并表单（{n}项，每项只填一次）：").format(n=len(plan.fields)))

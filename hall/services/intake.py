@@ -95,6 +95,7 @@ def plan_application(
     applicant_code: str | None = None,
     on: date | None = None,
     normal_route: Iterable[str] = (),
+    without: Iterable[str] = (),
 ) -> Plan:
     """Derive the plan for what the clerk typed (scope by code, wording or search)."""
     catalog = ctx.catalog()
@@ -115,6 +116,7 @@ def plan_application(
         applicant=applicant,
         acceptance_date=day,
         normal_route=normal_route,
+        without=without,
     )
 
 

@@ -174,3 +174,15 @@ def test_normal_route_accepts_fullwidth_codes_and_refuses_what_it_cannot_apply(c
         plan_application(ctx, scope=["H0101"], on=DAY, normal_route=["MCT-001"])
     with pytest.raises(ValidationError, match="不是告知承诺事项"):
         plan_application(ctx, scope=["R5001"], on=DAY, normal_route=["MCT-001"])
+
+
+def test_items_that_do_not_apply_can_be_left_out(ctx) -> None:
+    plan = plan_application(ctx, scope=["R5001"], on=DAY, without=["nhc-001"])
+    assert list(by_code(plan)) == ["MCT-001"]
+    assert [i.code for i in plan.left_out] == ["NHC-001"]
+    assert "卫生检测报告" not in {m.name for m in plan.materials}
+    assert plan.to_json()["left_out"] == [{"code": "NHC-001", "name": "公共场所卫生许可"}]
+    with pytest.raises(ValidationError, match="不在本次申请中"):
+        plan_application(ctx, scope=["R5001"], on=DAY, without=["SAMR-001"])
+    with pytest.raises(ValidationError, match="直接申请"):
+        plan_application(ctx, items=["MPS-001"], on=DAY, without=["MPS-001"])
