@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from hall.core.clock import local_today
-from hall.core.errors import ValidationError
+from hall.core.errors import Conflict, ValidationError
 from hall.core.i18n import _
 from hall.models import Applicant, CreditRecord
 from hall.services.audit import Actor, record
@@ -42,6 +42,9 @@ class CreditRecordView:
             "since": self.since.isoformat(),
             "until": self.until.isoformat() if self.until else None,
         }
+
+
+MAX_REASON = 500
 
 
 def _view(r: CreditRecord) -> CreditRecordView:
@@ -81,10 +84,23 @@ def add_record(
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("请填写列入失信名单的原因。"), field="reason")
+    if len(reason) > MAX_REASON:
+        raise ValidationError(
+            _("原因最多{n}个字，请概括后填写。").format(n=MAX_REASON), field="reason"
+        )
     start = since or local_today(ctx.clock)
     if until is not None and until < start:
         raise ValidationError(_("截止日期不能早于起始日期。"), field="until")
     with ctx.uow() as session:
+        same = session.scalar(
+            select(CreditRecord.id).where(
+                CreditRecord.subject_code == subject.code,
+                CreditRecord.reason == reason,
+                CreditRecord.since == start,
+            )
+        )
+        if same is not None:
+            raise Conflict(_("同一主体、同一原因、同一起始日期的记录已存在。"))
         name = session.scalar(select(Applicant.name).where(Applicant.code == subject.code))
         row = CreditRecord(
             subject_code=subject.code,

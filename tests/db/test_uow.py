@@ -51,7 +51,7 @@ def test_full_disk_is_told_plainly_and_nothing_is_written(ctx, actor) -> None:
 
     with pytest.raises(DatabaseError, match="磁盘已满"):
         for n in range(200):  # fill the last free pages, then one more
-            add_record(ctx, actor, CODE, reason="记录" * 400 + str(n))
+            add_record(ctx, actor, CODE, reason="记录" * 240 + str(n))
     event.remove(ctx.engine, "connect", tiny_disk)
     after = counts(ctx)
     assert after[0:2] == before[0:2]

@@ -186,3 +186,13 @@ def test_items_that_do_not_apply_can_be_left_out(ctx) -> None:
         plan_application(ctx, scope=["R5001"], on=DAY, without=["SAMR-001"])
     with pytest.raises(ValidationError, match="直接申请"):
         plan_application(ctx, items=["MPS-001"], on=DAY, without=["MPS-001"])
+
+
+def test_the_same_credit_record_is_not_added_twice(ctx, actor) -> None:
+    from hall.core.errors import Conflict
+
+    add_record(ctx, actor, ENTERPRISE, reason="虚假承诺", since=date(2026, 1, 5))
+    with pytest.raises(Conflict, match="已存在"):
+        add_record(ctx, actor, ENTERPRISE, reason="虚假承诺", since=date(2026, 1, 5))
+    with pytest.raises(ValidationError, match="最多500个字"):
+        add_record(ctx, actor, ENTERPRISE, reason="长" * 501)
