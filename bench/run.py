@@ -128,7 +128,7 @@ def main() -> int:
     for r in rows:
         print(
             f"{r.name:<44} {r.value:>8.2f}{r.unit:>2} {r.baseline:>8.3f}{r.unit:>2}  "
-            f"{r.ratio:>7.1f}×  {r.target:<8} {r.baseline_name}"
+            f"{r.ratio:>7.2f}×  {r.target:<8} {r.baseline_name}"
         )
     return 0
 
