@@ -20,10 +20,17 @@ SQLITE_PRAGMAS = (
 
 def _apply_pragmas(dbapi_connection: Any, _record: Any) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
+        # pysqlite would begin a transaction only at the first write (so reads before it
+        # are not isolated, and DDL commits as it goes); let SQLAlchemy emit BEGIN instead.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         for pragma in SQLITE_PRAGMAS:
             cursor.execute(pragma)
         cursor.close()
+
+
+def _begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def sqlite_url(path: Path) -> URL:
@@ -38,5 +45,6 @@ def make_engine(url: str | URL) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(parsed, poolclass=NullPool)
         event.listen(engine, "connect", _apply_pragmas)
+        event.listen(engine, "begin", _begin)
         return engine
     return create_engine(parsed, pool_pre_ping=True)

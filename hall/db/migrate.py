@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,7 +63,7 @@ def backup_sqlite(path: Path, backups: Path, revision: str | None) -> Path:
     backups.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backups / f"hall-{stamp}-rev{revision or 'none'}.sqlite3"
-    with sqlite3.connect(path) as source, sqlite3.connect(target) as dest:
+    with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(target)) as dest:
         source.backup(dest)
     old = sorted(backups.glob("hall-*.sqlite3"))
     for stale in old[:-KEEP_BACKUPS]:
@@ -96,9 +97,26 @@ def upgrade(
         backup = backup_sqlite(sqlite_path, backups or sqlite_path.parent / "backups", current)
     config = alembic_config()
     try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # Batch migrations rebuild tables: with foreign keys on, rebuilding a parent
+                # table fails. Off outside the transaction (SQLite ignores it inside), and
+                # checked before committing instead.
+                raw = connection.connection.driver_connection
+                assert raw is not None
+                raw.execute("PRAGMA foreign_keys=OFF")
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise DatabaseError(
+                            _("数据库升级后有{n}处数据引用不一致，升级已撤销。").format(
+                                n=len(broken)
+                            )
+                        )
     except DBAPIError as exc:
         log.exception("migration failed")
         message = _("数据库无法升级到本程序的版本：{reason}").format(

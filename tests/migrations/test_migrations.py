@@ -48,7 +48,7 @@ def test_a_database_from_a_newer_program_is_refused_untouched(tmp_path: Path) ->
     assert paths.database.read_bytes() == before
 
 
-def test_upgrading_an_older_database_backs_it_up_first(tmp_path: Path) -> None:
+def test_a_database_at_no_revision_is_brought_up_to_date(tmp_path: Path) -> None:
     paths = make_paths(tmp_path)
     engine = make_engine(sqlite_url(paths.database))
     # A database from before any table existed: only Alembic's bookkeeping at no revision.
