@@ -136,12 +136,15 @@ def cmd_calendar_import(args: argparse.Namespace, ctx: AppContext) -> int:
         raise HallError(
             _("无法读取日历文件 {path}：{reason}").format(path=path, reason=os_reason(exc))
         ) from exc
-    schedule, _changes = import_calendar(ctx, _actor(ctx), raw, str(path))
+    imported, _changes = import_calendar(ctx, _actor(ctx), raw, str(path))
+    schedule = imported.schedule
     print(
         _("已导入{year}年节假日安排：放假{h}天，调休上班{w}天。").format(
             year=schedule.year, h=schedule.holidays, w=schedule.adjusted_workdays
         )
     )
+    if imported.recounted:
+        print(_("已按新日历重新计算{n}个暂定期限。").format(n=imported.recounted))
     return 0
 
 

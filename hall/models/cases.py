@@ -60,6 +60,10 @@ class SubCase(UUIDKey, Base):
     route_note: Mapped[str] = mapped_column(Text, default="")
     because_of: Mapped[list[str]] = mapped_column(default=list)
     status: Mapped[SubCaseStatus]
+    # The limits in working days as at acceptance: the dates are recounted from them when
+    # a provisional deadline's year is loaded.
+    statutory_days: Mapped[int | None]
+    promised_days: Mapped[int | None]
     statutory_deadline: Mapped[date | None]
     promised_deadline: Mapped[date | None]
     deadline_provisional: Mapped[bool] = mapped_column(default=False)
@@ -113,6 +117,7 @@ class VerificationTask(UUIDKey, Base):
 
     sub_case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sub_case.id"), index=True)
     due_date: Mapped[date] = mapped_column(index=True)
+    window_days: Mapped[int]
     due_provisional: Mapped[bool] = mapped_column(default=False)
     status: Mapped[VerificationStatus]
     outcome_note: Mapped[str] = mapped_column(Text, default="")

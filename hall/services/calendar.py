@@ -15,15 +15,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from hall.core.errors import ImportRejected
 from hall.core.i18n import _
-from hall.models import CalendarDay, CalendarYear
+from hall.models import CalendarDay, CalendarYear, Case, SubCase, VerificationTask
 from hall.services.audit import Actor, record
 from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.json_reader import MAX_YEAR, MIN_YEAR, JsonReader, load_json
-from hall.services.workdays import WorkdayCalendar
+from hall.services.workdays import Deadline, WorkdayCalendar
 
 FORMAT = "hall-calendar/1"
 BOUNDARY_DAYS = 7
@@ -118,10 +119,21 @@ def _required_day(r: JsonReader, entry: dict[str, Any], key: str, place: str) ->
     return r.day(entry, key, place)
 
 
+@dataclass(frozen=True)
+class CalendarImported:
+    schedule: YearSchedule
+    recounted: int  # stored deadlines that were provisional and have been counted again
+
+
 def import_calendar(
     ctx: AppContext, actor: Actor, raw: bytes, source_name: str
-) -> tuple[YearSchedule, Changes]:
-    """Replace the schedule of the file's year; it takes precedence over chinesecalendar."""
+) -> tuple[CalendarImported, Changes]:
+    """Replace the schedule of the file's year; it takes precedence over chinesecalendar.
+
+    In the same transaction, every stored deadline that was provisional is counted again
+    on the new calendar (and each change audited). Raises ``ImportRejected`` listing
+    every problem of a bad file; nothing is written then.
+    """
     schedule = parse_calendar(raw)
     with ctx.uow() as session:
         before = session.get(CalendarYear, schedule.year)
@@ -143,6 +155,7 @@ def import_calendar(
         )
         for day, (is_work, name) in sorted(schedule.days.items()):
             session.add(CalendarDay(day=day, year=schedule.year, is_workday=is_work, name=name))
+        session.flush()
         record(
             session,
             ctx.clock,
@@ -156,15 +169,87 @@ def import_calendar(
                 "source": source_name,
                 "days": {d.isoformat(): [w, n] for d, (w, n) in schedule.days.items()},
             },
+            op="event",
         )
+        recounted = _recount_provisional(session, ctx, actor, _calendar_in(session))
     ctx.forget_calendar()
-    return schedule, Changes(calendar=True)
+    return CalendarImported(schedule, recounted), Changes(calendar=True, cases=recounted > 0)
+
+
+def _calendar_in(session: Session) -> WorkdayCalendar:
+    years = list(session.scalars(select(CalendarYear.year)))
+    overrides = {
+        row.day: (row.is_workday, row.name) for row in session.scalars(select(CalendarDay))
+    }
+    return WorkdayCalendar(overrides, years)
+
+
+def _recount_provisional(
+    session: Session, ctx: AppContext, actor: Actor, calendar: WorkdayCalendar
+) -> int:
+    """Count provisional deadlines again from the acceptance day; returns how many changed."""
+    changed = 0
+    rows = session.execute(
+        select(SubCase, Case.accepted_on).join(Case).where(SubCase.deadline_provisional)
+    ).all()
+    for sub, accepted_on in rows:
+        statutory = _count(calendar, accepted_on, sub.statutory_days)
+        promised = _count(calendar, accepted_on, sub.promised_days)
+        before = {
+            "statutory_deadline": sub.statutory_deadline,
+            "promised_deadline": sub.promised_deadline,
+            "provisional": True,
+        }
+        sub.statutory_deadline = statutory.day if statutory else None
+        sub.promised_deadline = promised.day if promised else None
+        sub.deadline_provisional = any(d.provisional for d in (statutory, promised) if d)
+        after = {
+            "statutory_deadline": sub.statutory_deadline,
+            "promised_deadline": sub.promised_deadline,
+            "provisional": sub.deadline_provisional,
+        }
+        if after != before:
+            changed += 1
+            record(
+                session,
+                ctx.clock,
+                actor,
+                "sub_case.deadline_recount",
+                "sub_case",
+                sub.id,
+                before=before,
+                after=after,
+            )
+    tasks = session.execute(
+        select(VerificationTask, Case.accepted_on)
+        .join(SubCase, VerificationTask.sub_case_id == SubCase.id)
+        .join(Case)
+        .where(VerificationTask.due_provisional)
+    ).all()
+    for task, accepted_on in tasks:
+        due = calendar.add_workdays(accepted_on, task.window_days)
+        before = {"due_date": task.due_date, "provisional": True}
+        task.due_date, task.due_provisional = due.day, due.provisional
+        after = {"due_date": task.due_date, "provisional": task.due_provisional}
+        if after != before:
+            changed += 1
+            record(
+                session,
+                ctx.clock,
+                actor,
+                "verification_task.due_recount",
+                "verification_task",
+                task.id,
+                before=before,
+                after=after,
+            )
+    return changed
+
+
+def _count(calendar: WorkdayCalendar, start: date, days: int | None) -> Deadline | None:
+    return None if days is None else calendar.add_workdays(start, days)
 
 
 def load_calendar(ctx: AppContext) -> WorkdayCalendar:
     with ctx.uow() as session:
-        years = list(session.scalars(select(CalendarYear.year)))
-        overrides = {
-            row.day: (row.is_workday, row.name) for row in session.scalars(select(CalendarDay))
-        }
-    return WorkdayCalendar(overrides, years)
+        return _calendar_in(session)

@@ -239,6 +239,8 @@ def _add_sub_case(
         route_note=p.note,
         because_of=list(p.because_of),
         status=status,
+        statutory_days=p.item.statutory_days if p.statutory_deadline else None,
+        promised_days=p.item.promised_days if p.promised_deadline else None,
         statutory_deadline=p.statutory_deadline.day if p.statutory_deadline else None,
         promised_deadline=p.promised_deadline.day if p.promised_deadline else None,
         deadline_provisional=p.deadline_provisional,
@@ -269,6 +271,7 @@ def _add_sub_case(
             VerificationTask(
                 sub_case_id=sub.id,
                 due_date=p.verification_due.day,
+                window_days=p.item.verification_days or 0,
                 due_provisional=p.verification_due.provisional,
                 status=VerificationStatus.open,
             )

@@ -206,3 +206,27 @@ def test_unknown_material_outcome_is_refused(ctx, actor) -> None:
             answers,
             material_status={"不存在的材料": MaterialStatus.received},
         )
+
+
+def test_loading_the_year_recounts_stored_provisional_deadlines(ctx, actor, clock) -> None:
+    from hall.services.calendar import import_calendar
+
+    clock.advance(date(2026, 12, 24) - date(2026, 11, 23))
+    plan = plan_application(ctx, scope=["H0101", "R5001"], applicant_code=ENTERPRISE)
+    accept_case(ctx, actor, plan, APPLICANT, ANSWERS)
+    review = rows(ctx, SubCase, SubCase.item_code == "MCT-001")[0]
+    task = rows(ctx, VerificationTask)[0]
+    assert review.deadline_provisional and task.due_provisional
+    assert review.statutory_deadline == date(2027, 1, 21)  # Monday to Friday guess
+    raw = (
+        b'{"format": "hall-calendar/1", "year": 2027, "label": "2027", "holidays": '
+        b'[{"name": "New Year", "from": "2027-01-01", "to": "2027-01-01"}], "workdays": []}'
+    )
+    imported, changes = import_calendar(ctx, actor, raw, "2027.json")
+    assert imported.recounted == 4 and changes.cases  # 2 sub-cases under review, 1 task...
+    review = rows(ctx, SubCase, SubCase.item_code == "MCT-001")[0]
+    task = rows(ctx, VerificationTask)[0]
+    assert not review.deadline_provisional and review.statutory_deadline == date(2027, 1, 22)
+    assert not task.due_provisional and task.due_date == date(2027, 1, 22)
+    recounts = rows(ctx, AuditEntry, AuditEntry.action == "sub_case.deadline_recount")
+    assert recounts and recounts[0].after["provisional"] is False

@@ -62,9 +62,9 @@ def test_a_year_nobody_knows_falls_back_to_weekdays_and_is_provisional() -> None
 def test_imported_year_takes_precedence_and_removes_provisional(ctx, actor) -> None:
     before = ctx.calendar().add_workdays(date(2026, 12, 24), 20)
     assert before.provisional
-    schedule, changes = import_calendar(ctx, actor, CAL_2027, "2027.json")
+    imported, changes = import_calendar(ctx, actor, CAL_2027, "2027.json")
     assert changes.calendar
-    assert schedule.holidays == 11 and schedule.adjusted_workdays == 1
+    assert imported.schedule.holidays == 11 and imported.schedule.adjusted_workdays == 1
     after = ctx.calendar().add_workdays(date(2026, 12, 24), 20)
     assert not after.provisional
     # 25,28-31 Dec (5); 1 Jan holiday; 4-8 (10), 11-15 (15), 18-22 (20)

@@ -431,6 +431,8 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
+        sa.Column("statutory_days", sa.Integer(), nullable=True),
+        sa.Column("promised_days", sa.Integer(), nullable=True),
         sa.Column("statutory_deadline", sa.Date(), nullable=True),
         sa.Column("promised_deadline", sa.Date(), nullable=True),
         sa.Column("deadline_provisional", sa.Boolean(), nullable=False),
@@ -578,6 +580,7 @@ def upgrade() -> None:
         "verification_task",
         sa.Column("sub_case_id", sa.Uuid(), nullable=False),
         sa.Column("due_date", sa.Date(), nullable=False),
+        sa.Column("window_days", sa.Integer(), nullable=False),
         sa.Column("due_provisional", sa.Boolean(), nullable=False),
         sa.Column(
             "status",
