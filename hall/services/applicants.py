@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hall.core.clock import Clock
+from hall.core.clock import Clock, local_today
 from hall.core.errors import ValidationError
 from hall.core.i18n import _
 from hall.models import Applicant
@@ -63,7 +63,7 @@ def _view(a: Applicant) -> ApplicantView:
 
 def find_applicant(ctx: AppContext, raw_code: str) -> ApplicantView | None:
     """The registered applicant with this credit code or ID number, if any."""
-    code = parse_applicant_code(raw_code).code
+    code = parse_applicant_code(raw_code, today=local_today(ctx.clock)).code
     with ctx.uow() as session:
         row = session.scalar(select(Applicant).where(Applicant.code == code))
         return _view(row) if row else None
@@ -73,7 +73,7 @@ def ensure_applicant(
     session: Session, clock: Clock, actor: Actor, given: ApplicantInput
 ) -> Applicant:
     """The registry row for ``given.code``, created from ``given`` if new."""
-    parsed = parse_applicant_code(given.code)
+    parsed = parse_applicant_code(given.code, today=local_today(clock))
     row = session.scalar(select(Applicant).where(Applicant.code == parsed.code))
     if row is not None:
         return row

@@ -379,6 +379,7 @@ def _scope(r: JsonReader, top: dict[str, Any], item_codes: set[str]) -> tuple[Sc
         text = r.text(obj, "text", place, max_length=300)
         licensed = r.boolean(obj, "licensed", place)
         items = r.strings(obj, "items", place)
+        r.unique([(f"{place}.items[{j}]", code) for j, code in enumerate(items)], _("事项"))
         for j, item in enumerate(items):
             if item not in item_codes:
                 r.problem(f"{place}.items[{j}]", _("事项“{code}”不在 items 中").format(code=item))

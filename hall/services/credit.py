@@ -80,7 +80,7 @@ def add_record(
     until: date | None = None,
 ) -> tuple[CreditRecordView, Changes]:
     """Put a subject on the dishonest list. The code is validated as a credit code or ID."""
-    subject = parse_applicant_code(code)
+    subject = parse_applicant_code(code, today=local_today(ctx.clock))
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("请填写列入失信名单的原因。"), field="reason")

@@ -179,7 +179,7 @@ def derive(
         scope=tuple(scope),
         items=planned,
         fields=_merge_fields(catalog, planned),
-        materials=_merge_materials(planned),
+        materials=_merge_materials(planned, applicant),
         left_out=tuple(left_out),
     )
 
@@ -275,13 +275,18 @@ def _merge_fields(
     return tuple(PlannedField(catalog.fields[k], tuple(needed[k])) for k in keys)
 
 
-def _merge_materials(planned: tuple[PlannedItem, ...]) -> tuple[PlannedMaterial, ...]:
+def _merge_materials(
+    planned: tuple[PlannedItem, ...], applicant: PlanApplicant | None
+) -> tuple[PlannedMaterial, ...]:
+    dishonest = applicant is not None and applicant.dishonest
     merged: dict[str, tuple[ProofMode, str | None, list[str]]] = {}
     for p in planned:
         for m in p.item.materials:
             mode = m.proof_mode
-            if mode is ProofMode.commitment and p.route is not Route.commitment:
-                mode = ProofMode.paper  # no commitment, so the proof itself is needed
+            # A proof may be replaced by a commitment (证明事项告知承诺) whatever the item's
+            # mode; not for a dishonest subject, nor where the applicant declined to commit.
+            if mode is ProofMode.commitment and (dishonest or p.route is Route.normal):
+                mode = ProofMode.paper
             current = merged.get(m.name)
             if current is None:
                 merged[m.name] = (mode, m.source, [p.item.code])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -22,15 +23,18 @@ _TRUE = {"true", "1", "yes", "y", "是", "有"}
 _FALSE = {"false", "0", "no", "n", "否", "无"}
 
 
-def clean_value(field: FieldView, raw: Any) -> Any:
+def clean_value(field: FieldView, raw: Any, *, today: date) -> Any:
     """The stored form of one answer, or ``ValidationError`` naming the field."""
     label = field.label
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if field.required:
             raise ValidationError(_("“{label}”为必填项。").format(label=label), field=field.key)
         return None
-    text = raw.strip() if isinstance(raw, str) else raw
     kind = field.type
+    text = raw.strip() if isinstance(raw, str) else raw
+    if isinstance(text, str) and kind not in (FieldType.text, FieldType.multiline):
+        # Typed with a Chinese input method: fullwidth digits, dashes and letters.
+        text = unicodedata.normalize("NFKC", text)
     try:
         if kind in (FieldType.text, FieldType.multiline):
             value = str(text)
@@ -55,7 +59,7 @@ def clean_value(field: FieldView, raw: Any) -> Any:
         elif kind is FieldType.uscc:
             return validate_uscc(str(text))
         elif kind is FieldType.id_number:
-            return validate_resident_id(str(text))
+            return validate_resident_id(str(text), today=today)
         elif kind is FieldType.choice:
             if str(text) not in (field.choices or ()):
                 raise ValidationError(
@@ -114,13 +118,15 @@ class FormErrors(ValidationError):
         self.errors = errors
 
 
-def clean_answers(fields: Iterable[FieldView], answers: Mapping[str, Any]) -> dict[str, Any]:
+def clean_answers(
+    fields: Iterable[FieldView], answers: Mapping[str, Any], *, today: date
+) -> dict[str, Any]:
     """Every answer checked; all problems reported together, not one at a time."""
     cleaned: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for field in fields:
         try:
-            value = clean_value(field, answers.get(field.key))
+            value = clean_value(field, answers.get(field.key), today=today)
         except ValidationError as exc:
             errors[field.key] = exc.message
             continue

@@ -82,7 +82,7 @@ def _uscc_checksum_error(code: str, expected: str) -> InvalidIdentifier:
     )
 
 
-def validate_resident_id(raw: str, *, today: date | None = None) -> str:
+def validate_resident_id(raw: str, *, today: date) -> str:
     """Return the normalised 18-digit resident ID number, or raise ``InvalidIdentifier``.
 
     Checks the length, the ISO 7064 check character, that the birth date is a real date
@@ -114,7 +114,7 @@ def validate_resident_id(raw: str, *, today: date | None = None) -> str:
             _("身份证号码中的出生日期“{digits}”不是有效日期。").format(digits=number[6:14]),
             field="id_number",
         ) from None
-    if born > (today or date.today()):
+    if born > today:
         raise InvalidIdentifier(
             _("身份证号码中的出生日期 {born} 晚于今天。").format(born=born.isoformat()),
             field="id_number",
@@ -170,7 +170,7 @@ class ApplicantCode:
     kind: ApplicantKind
 
 
-def parse_applicant_code(raw: str, *, today: date | None = None) -> ApplicantCode:
+def parse_applicant_code(raw: str, *, today: date) -> ApplicantCode:
     """Tell a credit code from an ID number and validate it.
 
     Both are 18 characters; an ID number is 17 digits and a digit or X, a credit code

@@ -46,6 +46,7 @@ from hall.services.credit import records_in_force
 from hall.services.derive import Plan, PlanApplicant, PlannedItem, derive
 from hall.services.forms import clean_answers
 from hall.services.identifiers import parse_applicant_code
+from hall.services.labels import material_status_name, proof_name
 
 INITIAL_STATUS = {
     Route.cancelled: SubCaseStatus.informed,
@@ -53,6 +54,19 @@ INITIAL_STATUS = {
     Route.commitment: SubCaseStatus.approved,
     Route.optimized: SubCaseStatus.under_review,
     Route.normal: SubCaseStatus.under_review,
+}
+
+# What can become of a material at the counter, by how its proof is handled. A paper
+# material is received at acceptance: art. 32 accepts only a complete application.
+ALLOWED_MATERIAL_STATUS = {
+    ProofMode.cancelled: {MaterialStatus.not_required},
+    ProofMode.commitment: {MaterialStatus.covered_by_commitment},
+    ProofMode.data_verification: {MaterialStatus.pending, MaterialStatus.verified},
+    ProofMode.department_verification: {
+        MaterialStatus.verification_requested,
+        MaterialStatus.verified,
+    },
+    ProofMode.paper: {MaterialStatus.received},
 }
 
 DEFAULT_MATERIAL_STATUS = {
@@ -157,13 +171,24 @@ def accept_case(
                 day=plan.acceptance_date.isoformat()
             )
         )
-    cleaned = clean_answers((f.field for f in plan.fields), answers)
+    cleaned = clean_answers((f.field for f in plan.fields), answers, today=plan.acceptance_date)
     outcomes = dict(material_status or {})
     unknown = sorted(set(outcomes) - {m.name for m in plan.materials})
     if unknown:
         raise ValidationError(
             _("材料清单中没有：{names}。").format(names="、".join(unknown)), field="materials"
         )
+    for material in plan.materials:
+        status = outcomes.get(material.name)
+        if status is not None and status not in ALLOWED_MATERIAL_STATUS[material.proof_mode]:
+            raise ValidationError(
+                _("“{name}”的办理方式是{mode}，不能记为“{status}”。").format(
+                    name=material.name,
+                    mode=proof_name(material.proof_mode),
+                    status=material_status_name(status),
+                ),
+                field="materials",
+            )
     now = ctx.clock.now()
     with ctx.uow() as session:
         # The credit list may have changed since the plan was made: check again, here,

@@ -131,3 +131,11 @@ def test_two_scope_entries_with_the_same_wording_are_refused(ctx, actor) -> None
     with pytest.raises(ImportRejected) as info:
         import_catalog(ctx, actor, json.dumps(data).encode(), "dup.json")
     assert "scope[1].text" in {p.place for p in info.value.problems}
+
+
+def test_a_scope_entry_naming_an_item_twice_is_a_problem_not_a_crash(ctx, actor) -> None:
+    data = small()
+    data["scope"][2]["items"] = ["MCT-001", "MCT-001"]
+    with pytest.raises(ImportRejected) as info:
+        import_catalog(ctx, actor, json.dumps(data).encode(), "dup.json")
+    assert "scope[2].items[1]" in {p.place for p in info.value.problems}

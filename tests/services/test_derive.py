@@ -196,3 +196,23 @@ def test_the_same_credit_record_is_not_added_twice(ctx, actor) -> None:
         add_record(ctx, actor, ENTERPRISE, reason="虚假承诺", since=date(2026, 1, 5))
     with pytest.raises(ValidationError, match="最多500个字"):
         add_record(ctx, actor, ENTERPRISE, reason="长" * 501)
+
+
+def test_a_proof_commitment_on_an_optimized_item_stands_unless_the_applicant_may_not(
+    ctx, actor
+) -> None:
+    import json
+
+    from hall.services.catalog import import_catalog
+
+    from ..conftest import SMALL_CATALOG
+
+    data = json.loads(SMALL_CATALOG.read_text(encoding="utf-8"))
+    data["label"] = "证明事项告知承诺"
+    data["items"][2]["materials"][2]["proof_mode"] = "commitment"  # NHC-001 (optimized)
+    import_catalog(ctx, actor, json.dumps(data, ensure_ascii=False).encode(), "v2.json")
+    plan = plan_application(ctx, scope=["K1040"], applicant_code=ENTERPRISE, on=DAY)
+    assert {m.name: m.proof_mode for m in plan.materials}["卫生检测报告"] is ProofMode.commitment
+    add_record(ctx, actor, ENTERPRISE, reason="虚假承诺", since=date(2026, 1, 1))
+    plan = plan_application(ctx, scope=["K1040"], applicant_code=ENTERPRISE, on=DAY)
+    assert {m.name: m.proof_mode for m in plan.materials}["卫生检测报告"] is ProofMode.paper

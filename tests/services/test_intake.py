@@ -230,3 +230,47 @@ def test_loading_the_year_recounts_stored_provisional_deadlines(ctx, actor, cloc
     assert not task.due_provisional and task.due_date == date(2027, 1, 22)
     recounts = rows(ctx, AuditEntry, AuditEntry.action == "sub_case.deadline_recount")
     assert recounts and recounts[0].after["provisional"] is False
+
+
+def test_a_material_outcome_must_fit_its_proof_mode(ctx, actor) -> None:
+    plan = plan_application(ctx, scope=["R5001"], applicant_code=ENTERPRISE, on=DAY)
+    answers = {
+        k: ANSWERS[k]
+        for k in (
+            "applicant_name",
+            "legal_representative",
+            "contact_mobile",
+            "business_address",
+            "premises_area",
+            "employee_count",
+        )
+    }
+    with pytest.raises(ValidationError, match="不能记为“已收取”"):
+        accept_case(
+            ctx,
+            actor,
+            plan,
+            APPLICANT,
+            answers,
+            material_status={"法定代表人无犯罪记录证明": MaterialStatus.received},
+        )
+    accept_case(
+        ctx, actor, plan, APPLICANT, answers, material_status={"营业执照": MaterialStatus.verified}
+    )
+    assert {m.name: m.status for m in rows(ctx, MaterialCheck)}[
+        "营业执照"
+    ] is MaterialStatus.verified
+
+
+def test_fullwidth_answers_are_normalised(ctx, actor) -> None:
+    plan = plan_application(ctx, scope=["H0101"], applicant_code=ENTERPRISE, on=DAY)
+    answers = dict(
+        ANSWERS,
+        premises_area="１２０．５",
+        employee_count="１２",
+        contact_mobile="１３８００１３８０００",
+    )
+    accept_case(ctx, actor, plan, APPLICANT, answers)
+    stored = rows(ctx, Case)[0].answers
+    assert (stored["premises_area"], stored["employee_count"]) == ("120.5", 12)
+    assert stored["contact_mobile"] == "13800138000"
