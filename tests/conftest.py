@@ -30,6 +30,16 @@ def make_paths(root: Path) -> Paths:
 
 
 @pytest.fixture(autouse=True)
+def _calendar_package_knows_through_2026(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests are written for chinesecalendar 1.11 (2004-2026). A later release that
+    adds 2027 must not change what they check: years after 2026 stay unknown here."""
+    from hall.services import workdays
+
+    known = workdays._package_knows
+    monkeypatch.setattr(workdays, "_package_knows", lambda year: year <= 2026 and known(year))
+
+
+@pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No test may touch the user's real folders or leak a language or counter."""
     monkeypatch.setenv("HALL_DATA_DIR", str(tmp_path / "hall-data"))

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Engine
 
-from hall.core.clock import Clock, SystemClock
+from hall.core.clock import HALL_ZONE, Clock, SystemClock
 from hall.core.errors import DatabaseError, os_reason
 from hall.core.i18n import _
 from hall.core.paths import Paths, resolve_paths
@@ -99,5 +101,19 @@ def open_context(
     if upgrade and not quick.sqlite_is_current(paths.database):
         migrated = migrate.upgrade(engine, sqlite_path=paths.database, backups=paths.backups)
     return AppContext(
-        paths, settings, clock or SystemClock(), engine, UnitOfWork(engine), migrated=migrated
+        paths,
+        settings,
+        clock or SystemClock(hall_zone(settings)),
+        engine,
+        UnitOfWork(engine),
+        migrated=migrated,
     )
+
+
+def hall_zone(settings: Settings) -> tzinfo:
+    """The hall's time zone from the settings (Asia/Shanghai if unknown)."""
+    try:
+        return ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("unknown time zone %r in the settings; using Asia/Shanghai", settings.timezone)
+        return HALL_ZONE

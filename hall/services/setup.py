@@ -70,28 +70,29 @@ def initialise(
     with ctx.uow() as session:
         has_catalog = session.scalar(select(CatalogVersion.id).limit(1)) is not None
         has_users = session.scalar(select(User.id).limit(1)) is not None
+        usernames = set(session.scalars(select(User.username)))
         has_applicants = session.scalar(select(Applicant.id).limit(1)) is not None
     if not has_catalog:
         import_catalog(ctx, SYSTEM, read_catalog_file(BUNDLED_CATALOG), BUNDLED_CATALOG.name)
     users = 0
-    if not has_users:
-        if demo:
-            for username, name, role, departments in DEMO_USERS:
+    if demo:
+        for username, name, role, departments in DEMO_USERS:
+            if username not in usernames:
                 create_user(
                     ctx, SYSTEM, username, name, role, DEMO_PASSWORD, departments=departments
                 )
                 users += 1
-        elif admin_password:
-            create_user(
-                ctx,
-                SYSTEM,
-                "admin",
-                _("系统管理员"),
-                Role.admin,
-                admin_password,
-                must_change_password=True,
-            )
-            users = 1
+    elif not has_users and admin_password:
+        create_user(
+            ctx,
+            SYSTEM,
+            "admin",
+            _("系统管理员"),
+            Role.admin,
+            admin_password,
+            must_change_password=True,
+        )
+        users = 1
     applicants = credits = 0
     if demo and not has_applicants:
         applicants, credits = _load_registry(ctx)

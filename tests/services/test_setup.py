@@ -23,3 +23,21 @@ def test_init_is_idempotent_and_reports_the_counter_in_force(empty_ctx, monkeypa
     again = initialise(empty_ctx, demo=True)
     assert not again.catalog_imported and again.users_created == 0
     assert again.applicants_loaded == 0 and again.counter == "C05"
+
+
+def test_demo_after_a_plain_init_adds_the_missing_demo_accounts(empty_ctx) -> None:
+    from hall.services.auth import list_users, sign_in
+
+    initialise(empty_ctx, counter="C02", admin_password="own secret 1")
+    report = initialise(empty_ctx, demo=True)
+    assert report.users_created == 6  # every demo account but the existing admin
+    assert len(list_users(empty_ctx)) == 7
+    assert sign_in(empty_ctx, "admin", "own secret 1", "C02").username == "admin"
+
+
+def test_the_hall_time_zone_comes_from_the_settings(tmp_path) -> None:
+    from hall.core.settings import Settings
+    from hall.services.context import hall_zone
+
+    assert str(hall_zone(Settings(timezone="Asia/Urumqi"))) == "Asia/Urumqi"
+    assert str(hall_zone(Settings(timezone="Mars/Olympus"))) == "Asia/Shanghai"
