@@ -109,5 +109,6 @@ def ensure_applicant(
             "address": row.address,
             "phone": row.phone,
         },
+        rows=[row],
     )
     return row

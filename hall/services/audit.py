@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from hall.core.clock import Clock
@@ -46,6 +48,12 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def row_values(row: object) -> dict[str, Any]:
+    """Every column of an ORM row, as JSON values (what a replica needs to upsert it)."""
+    mapper = sa_inspect(row).mapper
+    return {attr.key: jsonable(getattr(row, attr.key)) for attr in mapper.column_attrs}
+
+
 def record(
     session: Session,
     clock: Clock,
@@ -56,10 +64,15 @@ def record(
     *,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-    op: str = "upsert",
-    payload: dict[str, Any] | None = None,
+    rows: Sequence[object] = (),
 ) -> None:
-    """Add the audit entry and the outbox entry of one action to ``session``."""
+    """Add the audit entry and the outbox entry of one action to ``session``.
+
+    ``rows`` are the rows the action made or changed here, in an order that respects
+    their references: the outbox carries them whole, with their UUIDs, so that pushing
+    them to the hall server is an idempotent upsert. Without rows the outbox entry is an
+    event (a sign-in, an import of data the server owns).
+    """
     now = clock.now()
     session.add(
         AuditEntry(
@@ -73,12 +86,23 @@ def record(
             after=jsonable(after) if after is not None else None,
         )
     )
+    if rows:
+        session.flush()  # defaults (ids, timestamps) filled in before they are copied
+        payload: dict[str, Any] = {
+            "action": action,
+            "rows": [
+                {"table": sa_inspect(row).mapper.local_table.name, "values": row_values(row)}
+                for row in rows
+            ],
+        }
+    else:
+        payload = {"action": action, "after": jsonable(after)}
     session.add(
         OutboxEntry(
             created_at=now,
             entity=entity,
             entity_id=str(entity_id),
-            op=op,
-            payload=jsonable(payload if payload is not None else (after or {})),
+            op="upsert" if rows else "event",
+            payload=payload,
         )
     )

@@ -169,7 +169,6 @@ def import_calendar(
                 "source": source_name,
                 "days": {d.isoformat(): [w, n] for d, (w, n) in schedule.days.items()},
             },
-            op="event",
         )
         recounted = _recount_provisional(session, ctx, actor, _calendar_in(session))
     ctx.forget_calendar()
@@ -219,6 +218,7 @@ def _recount_provisional(
                 sub.id,
                 before=before,
                 after=after,
+                rows=[sub],
             )
     tasks = session.execute(
         select(VerificationTask, Case.accepted_on)
@@ -242,6 +242,7 @@ def _recount_provisional(
                 task.id,
                 before=before,
                 after=after,
+                rows=[task],
             )
     return changed
 

@@ -116,7 +116,14 @@ def add_record(
         session.flush()
         view = _view(row)
         record(
-            session, ctx.clock, actor, "credit.add", "credit_record", row.id, after=view.to_json()
+            session,
+            ctx.clock,
+            actor,
+            "credit.add",
+            "credit_record",
+            row.id,
+            after=view.to_json(),
+            rows=[row],
         )
     return view, Changes(credit=True)
 

@@ -243,6 +243,7 @@ def accept_case(
             "case",
             case.id,
             after=_case_payload(case, view, plan),
+            rows=_case_rows(session, case),
         )
     return view, Changes(cases=True, applicants=True)
 
@@ -312,6 +313,20 @@ def _add_sub_case(
         sub.promised_deadline,
         sub.deadline_provisional,
     )
+
+
+def _case_rows(session: Session, case: Case) -> list[object]:
+    """Every row the acceptance made, parents before children."""
+    subs = list(session.scalars(select(SubCase).where(SubCase.case_id == case.id)))
+    ids = [s.id for s in subs]
+    return [
+        case,
+        *subs,
+        *session.scalars(select(SubCaseEvent).where(SubCaseEvent.sub_case_id.in_(ids))),
+        *session.scalars(select(MaterialCheck).where(MaterialCheck.case_id == case.id)),
+        *session.scalars(select(Commitment).where(Commitment.sub_case_id.in_(ids))),
+        *session.scalars(select(VerificationTask).where(VerificationTask.sub_case_id.in_(ids))),
+    ]
 
 
 def _case_payload(case: Case, view: AcceptedCase, plan: Plan) -> dict[str, Any]:

@@ -95,8 +95,20 @@ def test_accept_writes_audit_and_outbox_in_the_same_transaction(ctx, actor) -> N
     assert len(audit) == 1 and audit[0].actor == "clerk01" and audit[0].counter == "C01"
     assert audit[0].after["number"] == case.number
     outbox = rows(ctx, OutboxEntry, OutboxEntry.entity == "case")
-    assert len(outbox) == 1 and outbox[0].sent_at is None
-    assert outbox[0].payload["sub_cases"][0]["route"] == "commitment"
+    assert len(outbox) == 1 and outbox[0].sent_at is None and outbox[0].op == "upsert"
+    replicated = outbox[0].payload["rows"]
+    tables = [r["table"] for r in replicated]
+    assert tables == [
+        "case",
+        "sub_case",
+        "sub_case_event",
+        *["material_check"] * 4,
+        "commitment",
+        "verification_task",
+    ]
+    assert replicated[0]["values"]["id"] == str(case.id)
+    assert replicated[1]["values"]["route"] == "commitment"
+    assert replicated[1]["values"]["case_id"] == str(case.id)
     # The unknown applicant was entered once and kept, with its own audit entry.
     assert find_applicant(ctx, ENTERPRISE.lower()).name == APPLICANT.name
     assert rows(ctx, AuditEntry, AuditEntry.action == "applicant.create")
@@ -274,3 +286,32 @@ def test_fullwidth_answers_are_normalised(ctx, actor) -> None:
     stored = rows(ctx, Case)[0].answers
     assert (stored["premises_area"], stored["employee_count"]) == ("120.5", 12)
     assert stored["contact_mobile"] == "13800138000"
+
+
+def test_every_action_writes_its_audit_and_outbox_entries(ctx, actor) -> None:
+    from hall.models.enums import Role
+    from hall.services.auth import create_user, sign_in
+    from hall.services.calendar import import_calendar
+
+    def entries(action):
+        audit = rows(ctx, AuditEntry, AuditEntry.action == action)
+        outbox = [o for o in rows(ctx, OutboxEntry) if o.payload["action"] == action]
+        return audit, outbox
+
+    view, _ = add_record(ctx, actor, ENTERPRISE, reason="虚假承诺", since=date(2026, 1, 1))
+    audit, outbox = entries("credit.add")
+    assert len(audit) == 1 and audit[0].actor == "clerk01"
+    assert outbox[0].op == "upsert"
+    assert outbox[0].payload["rows"][0]["values"]["id"] == str(view.id)
+    create_user(ctx, actor, "guide09", "导办", Role.guide, "long password 1")
+    sign_in(ctx, "guide09", "long password 1", "C01")
+    raw = (
+        b'{"format": "hall-calendar/1", "year": 2027, "label": "2027", "holidays": '
+        b'[{"name": "x", "from": "2027-01-01", "to": "2027-01-01"}], "workdays": []}'
+    )
+    import_calendar(ctx, actor, raw, "2027.json")
+    for action in ("user.create", "user.sign_in", "calendar.import", "catalog.import"):
+        audit, outbox = entries(action)
+        assert len(audit) == 1 and len(outbox) == 1, action
+        assert outbox[0].op == "event", action
+    assert "password" not in str(entries("user.create")[1][0].payload)
