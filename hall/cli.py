@@ -21,7 +21,7 @@ from typing import Any
 from hall import __version__
 from hall.cli_parser import HallParser
 from hall.core.clock import local_today
-from hall.core.errors import HallError, ImportRejected, ValidationError, os_reason
+from hall.core.errors import HallError, ImportRejected, os_reason
 from hall.core.i18n import _, set_language
 from hall.core.logconfig import setup_logging
 from hall.core.paths import resolve_paths
@@ -326,7 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if len(exc.problems) > 200:
             print(_("  ……另有{n}处").format(n=len(exc.problems) - 200), file=sys.stderr)
         return 1
-    except (HallError, ValidationError) as exc:
+    except HallError as exc:
         print(_("hall：错误：{message}").format(message=exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:

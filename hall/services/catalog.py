@@ -307,9 +307,13 @@ def _snapshot(session: Session, version: CatalogVersion) -> CatalogSnapshot:
     field_key = {
         f.id: f.key for f in session.scalars(select(FormField).where(FormField.version_id == vid))
     }
-    for row in session.execute(select(item_field).order_by(item_field.c.position)):
-        if row.item_id in code_of:
-            item_fields.setdefault(row.item_id, []).append(field_key[row.field_id])
+    for row in session.execute(
+        select(item_field)
+        .join(PermitItem, PermitItem.id == item_field.c.item_id)
+        .where(PermitItem.version_id == vid)
+        .order_by(item_field.c.position)
+    ):
+        item_fields.setdefault(row.item_id, []).append(field_key[row.field_id])
     scope_rows = list(
         session.scalars(
             select(ScopeEntry).where(ScopeEntry.version_id == vid).order_by(ScopeEntry.position)
@@ -318,10 +322,14 @@ def _snapshot(session: Session, version: CatalogVersion) -> CatalogSnapshot:
     scope_code = {s.id: s.code for s in scope_rows}
     scope_items: dict[uuid.UUID, list[str]] = {}
     item_scopes: dict[str, list[str]] = {}
-    for row in session.execute(select(scope_item).order_by(scope_item.c.position)):
-        if row.scope_id in scope_code:
-            scope_items.setdefault(row.scope_id, []).append(code_of[row.item_id])
-            item_scopes.setdefault(code_of[row.item_id], []).append(scope_code[row.scope_id])
+    for row in session.execute(
+        select(scope_item)
+        .join(ScopeEntry, ScopeEntry.id == scope_item.c.scope_id)
+        .where(ScopeEntry.version_id == vid)
+        .order_by(ScopeEntry.position, scope_item.c.position)
+    ):
+        scope_items.setdefault(row.scope_id, []).append(code_of[row.item_id])
+        item_scopes.setdefault(code_of[row.item_id], []).append(scope_code[row.scope_id])
     return CatalogSnapshot(
         version_id=vid,
         number=version.number,

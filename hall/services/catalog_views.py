@@ -120,14 +120,12 @@ class CatalogSnapshot:
                 if rank is not None:
                     hits.append(SearchHit("scope", entry.code, entry.text, rank))
         # Code matches in code order; text matches shortest (closest) first; with no query,
-        # the catalog's own order.
-        order = {id(h): n for n, h in enumerate(hits)}
+        # the catalog's own order (the sort is stable).
         hits.sort(
             key=lambda h: (
                 h.rank,
                 h.code if h.rank <= 1 else "",
                 len(h.title) if 2 <= h.rank < 9 else 0,
-                order[id(h)],
             )
         )
         return hits[:limit]

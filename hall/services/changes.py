@@ -14,8 +14,3 @@ class Changes:
     calendar: bool = False
     users: bool = False
     settings: bool = False
-
-    def __or__(self, other: Changes) -> Changes:
-        return Changes(
-            **{k: getattr(self, k) or getattr(other, k) for k in self.__dataclass_fields__}
-        )

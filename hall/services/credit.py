@@ -63,12 +63,6 @@ def records_in_force(session: Session, code: str, on: date) -> list[CreditRecord
     return [_view(r) for r in rows]
 
 
-def check_credit(ctx: AppContext, code: str, on: date) -> list[CreditRecordView]:
-    """The records that bar ``code`` from the commitment route on ``on`` (empty: none)."""
-    with ctx.uow() as session:
-        return records_in_force(session, code, on)
-
-
 def add_record(
     ctx: AppContext,
     actor: Actor,

@@ -239,31 +239,18 @@ def _plan_item(
         statutory = calendar.add_workdays(day, item.statutory_days or 0)
         if route is Route.optimized and item.promised_days is not None:
             promised = calendar.add_workdays(day, item.promised_days)
-    planned = PlannedItem(
+    if any(d is not None and d.provisional for d in (statutory, promised, verification)):
+        note += _("（期限为暂定：所跨年份的法定节假日安排尚未导入，按周一至周五计算。）")
+    return PlannedItem(
         item, route, on_spot, statutory, promised, verification, because_of, direct, note
     )
-    if planned.deadline_provisional:
-        planned = PlannedItem(
-            item,
-            route,
-            on_spot,
-            statutory,
-            promised,
-            verification,
-            because_of,
-            direct,
-            note + _("（期限为暂定：所跨年份的法定节假日安排尚未导入，按周一至周五计算。）"),
-        )
-    return planned
 
 
 def _merge_fields(
     catalog: CatalogSnapshot, planned: tuple[PlannedItem, ...]
 ) -> tuple[PlannedField, ...]:
     needed: dict[str, list[str]] = {}
-    for p in planned:
-        if p.route is Route.cancelled:
-            continue
+    for p in planned:  # a cancelled item has no fields (the catalog import sees to it)
         for key in p.item.fields:
             needed.setdefault(key, []).append(p.item.code)
     group_order: dict[str, int] = {}

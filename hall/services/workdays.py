@@ -135,15 +135,3 @@ class WorkdayCalendar:
                     if counted == n:
                         return Deadline(date(year, 1, 1) + timedelta(days=i), provisional)
             year, index = year + 1, 0
-
-    def workdays_between(self, start: date, end: date) -> int:
-        """Working days after ``start`` up to and including ``end`` (negative if past)."""
-        if end < start:
-            return -self.workdays_between(end, start)
-        count = 0
-        current = start
-        while current < end:
-            current += timedelta(days=1)
-            if self.is_workday(current):
-                count += 1
-        return count

@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         a = self.actions_
         a[ActionId.catalog].triggered.connect(self.show_catalog)
-        a[ActionId.find].triggered.connect(self.find_in_catalog)
+        a[ActionId.find].triggered.connect(self.show_catalog)
         a[ActionId.quit].triggered.connect(self.close)
         a[ActionId.lock].triggered.connect(self.sign_out)
         a[ActionId.about].triggered.connect(self.about)
@@ -92,9 +92,6 @@ class MainWindow(QMainWindow):
     def show_catalog(self) -> None:
         self.pages.setCurrentWidget(self.catalog_page)
         self.catalog_page.focus_search()
-
-    def find_in_catalog(self) -> None:
-        self.show_catalog()
 
     def sign_out(self) -> None:
         self.signed_out.emit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -45,7 +46,7 @@ class SignInDialog(QDialog):
         hall = self.settings.hall_name or _("政务服务大厅")
         title = QLabel()
         title.setTextFormat(Qt.TextFormat.RichText)
-        title.setText(f"<h2>{_('一窗受理')}</h2><p>{_escape(hall)}</p>")
+        title.setText(f"<h2>{_('一窗受理')}</h2><p>{escape(hall)}</p>")
         self.username = named(QLineEdit(), "username")
         self.username.setPlaceholderText(_("如 clerk01"))
         self.password = named(QLineEdit(), "password")
@@ -123,7 +124,3 @@ def _initial_counter(settings: Settings) -> tuple[str, str | None]:
         return effective_counter(settings) or "", None
     except HallError as exc:
         return "", exc.message
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

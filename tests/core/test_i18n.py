@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
@@ -21,11 +22,11 @@ def test_a_compiled_catalog_switches_the_language(tmp_path: Path) -> None:
         write_mo(out, catalog)
     i18n.set_language("en", tmp_path)
     try:
-        validate_uscc("123")
-    except InvalidIdentifier as exc:
-        assert str(exc) == "A unified social credit code has 18 characters, not 3."
+        with pytest.raises(InvalidIdentifier) as info:
+            validate_uscc("123")
     finally:
         i18n.set_language("zh_CN")
+    assert str(info.value) == "A unified social credit code has 18 characters, not 3."
     assert i18n._(MESSAGE) == MESSAGE
 
 
