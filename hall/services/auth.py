@@ -59,6 +59,11 @@ def create_user(
     departments: Sequence[str] = (),
     must_change_password: bool = False,
 ) -> tuple[UserView, Changes]:
+    """Create an account with an argon2-hashed password; returns its view.
+
+    Raises ``ValidationError`` for a malformed user name or an empty password and
+    ``Conflict`` when the user name is taken.
+    """
     name = username.strip().lower()
     if not name or not name.replace("_", "").replace(".", "").isalnum() or not name.isascii():
         raise ValidationError(_("用户名只能由字母、数字、点和下划线组成。"), field="username")
@@ -119,5 +124,6 @@ def sign_in(ctx: AppContext, username: str, password: str, counter: str) -> Acto
 
 
 def list_users(ctx: AppContext) -> list[UserView]:
+    """Every account, by user name."""
     with ctx.uow() as session:
         return [_view(u) for u in session.scalars(select(User).order_by(User.username))]

@@ -252,5 +252,6 @@ def _count(calendar: WorkdayCalendar, start: date, days: int | None) -> Deadline
 
 
 def load_calendar(ctx: AppContext) -> WorkdayCalendar:
+    """The working-day calendar with every imported year (built once per context)."""
     with ctx.uow() as session:
         return _calendar_in(session)

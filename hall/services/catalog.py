@@ -379,6 +379,7 @@ def _snapshot(session: Session, version: CatalogVersion) -> CatalogSnapshot:
 
 
 def list_versions(ctx: AppContext) -> list[CatalogVersionView]:
+    """Every imported catalog version, oldest first, with its item and scope counts."""
     with ctx.uow() as session:
         rows = session.execute(
             select(

@@ -54,6 +54,8 @@ def _view(r: CreditRecord) -> CreditRecordView:
 
 
 def records_in_force(session: Session, code: str, on: date) -> list[CreditRecordView]:
+    """The records that bar ``code`` from the commitment route on ``on`` (empty: none),
+    read in the caller's transaction."""
     rows = session.scalars(
         select(CreditRecord)
         .where(CreditRecord.subject_code == code, CreditRecord.since <= on)
@@ -123,6 +125,7 @@ def add_record(
 
 
 def list_records(ctx: AppContext, *, in_force_on: date | None = None) -> list[CreditRecordView]:
+    """The dishonest list, oldest first; only the records in force on a day if given."""
     with ctx.uow() as session:
         query = select(CreditRecord).order_by(CreditRecord.since, CreditRecord.subject_code)
         if in_force_on is not None:

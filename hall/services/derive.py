@@ -293,6 +293,7 @@ def _day(deadline: Deadline | None) -> str | None:
 
 
 def plan_to_json(plan: Plan) -> dict[str, Any]:
+    """The ``derive --json`` contract (keys may be added, never removed)."""
     applicant = None
     if plan.applicant is not None:
         applicant = {

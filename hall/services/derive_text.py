@@ -16,6 +16,7 @@ def _deadline(d: Deadline | None) -> str:
 
 
 def plan_as_text(plan: Plan) -> str:
+    """The plan as the command line prints it for a clerk."""
     lines: list[str] = []
     if plan.applicant is not None:
         a = plan.applicant

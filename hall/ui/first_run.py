@@ -17,6 +17,8 @@ from hall.core.i18n import _
 from hall.core.settings import normalize_counter_code
 from hall.services.context import AppContext
 from hall.services.setup import MIN_PASSWORD, initialise
+from hall.ui.errors import show_error
+from hall.ui.tasks import run_task
 from hall.ui.widgets import message_label, named
 
 
@@ -45,7 +47,7 @@ class FirstRunDialog(QDialog):
         form.addRow(_("窗口编号"), self.counter)
         form.addRow(_("管理员密码"), self.password)
         form.addRow(_("再次输入密码"), self.repeat)
-        buttons = QDialogButtonBox(
+        self.buttons = buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("创建并继续"))
@@ -71,9 +73,30 @@ class FirstRunDialog(QDialog):
         if self.password.text() != self.repeat.text():
             self.message.setText(_("两次输入的密码不一致。"))
             return
-        try:
-            initialise(self.ctx, counter=counter, admin_password=self.password.text())
-        except HallError as exc:
-            self.message.setText(exc.message)
+        if self.busy:
             return
+        password = self.password.text()
+        self.buttons.setEnabled(False)
+        self.message.setText(_("正在导入许可事项目录并创建管理员……"))
+        run_task(
+            self,
+            lambda: initialise(self.ctx, counter=counter, admin_password=password),
+            self._done,
+            self._failed,
+        )
+
+    @property
+    def busy(self) -> bool:
+        return not self.buttons.isEnabled()
+
+    def _done(self, _report: object) -> None:
+        self.buttons.setEnabled(True)
         self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        if isinstance(exc, HallError):
+            self.message.setText(exc.message)
+        else:
+            self.message.clear()
+            show_error(self, exc)

@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 from hall.core.errors import HallError
 from hall.core.i18n import _
 from hall.core.settings import Settings, effective_counter, save_settings
+from hall.ui.errors import show_error
 from hall.ui.startup import ContextLoader
+from hall.ui.tasks import run_task
 from hall.ui.widgets import message_label, named
 
 if TYPE_CHECKING:
@@ -68,7 +70,7 @@ class SignInDialog(QDialog):
         form.addRow(_("用户名(&U)"), self.username)
         form.addRow(_("密码(&P)"), self.password)
         form.addRow(_("窗口编号(&W)"), self.counter)
-        buttons = QDialogButtonBox(
+        self.buttons = buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("登录"))
@@ -95,21 +97,52 @@ class SignInDialog(QDialog):
         if not self.counter.text().strip():
             self._fail(_("请输入本机的窗口编号（首次使用时设置，以后自动填入）。"), self.counter)
             return
-        from hall.services.auth import sign_in
-
-        try:
-            ctx = self.loader.result()
-            actor = sign_in(ctx, self.username.text(), self.password.text(), self.counter.text())
-        except HallError as exc:
-            field = getattr(exc, "field", None)
-            self._fail(exc.message, self.counter if field == "counter" else self.password)
+        if self.busy:
             return
+        username, password, counter = (
+            self.username.text(),
+            self.password.text(),
+            self.counter.text(),
+        )
+
+        def work() -> tuple[AppContext, Actor]:
+            # Off the GUI thread: argon2 takes a noticeable moment, and the database stack
+            # may still be loading.
+            from hall.services.auth import sign_in
+
+            ctx = self.loader.result()
+            return ctx, sign_in(ctx, username, password, counter)
+
+        self._set_busy(True)
+        run_task(self, work, self._signed_in, self._refused)
+
+    @property
+    def busy(self) -> bool:
+        return not self.buttons.isEnabled()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.buttons.setEnabled(not busy)
+        if busy:
+            self.message.setText(_("正在登录……"))
+
+    def _signed_in(self, result: tuple[AppContext, Actor]) -> None:
+        ctx, actor = result
+        self._set_busy(False)
         if actor.counter != self.settings.counter_code and not os.environ.get("HALL_COUNTER"):
             self.settings.counter_code = actor.counter
             save_settings(ctx.paths.settings_file, self.settings)
         self.ctx = ctx
         self.actor = actor
         self.accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if not isinstance(exc, HallError):
+            self.message.clear()
+            show_error(self, exc)
+            return
+        field = getattr(exc, "field", None)
+        self._fail(exc.message, self.counter if field == "counter" else self.password)
 
     def _fail(self, message: str, focus: QLineEdit) -> None:
         self.message.setText(message)

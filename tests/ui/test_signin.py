@@ -6,6 +6,12 @@ from hall.ui.signin import SignInDialog
 from hall.ui.startup import ContextLoader
 
 
+def submit(qtbot, dialog) -> None:
+    """Press the button and wait for the background check to report."""
+    dialog.submit()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
+
+
 def fill(dialog: SignInDialog, user: str, password: str, counter: str) -> None:
     dialog.username.setText(user)
     dialog.password.setText(password)
@@ -16,7 +22,7 @@ def test_wrong_password_keeps_the_dialog_open_with_a_message(qtbot, ctx, clerk) 
     dialog = SignInDialog(ContextLoader.ready(ctx))
     qtbot.addWidget(dialog)
     fill(dialog, "clerk01", "wrong", "C01")
-    dialog.submit()
+    submit(qtbot, dialog)
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert "用户名或密码错误" in dialog.message.text()
     assert dialog.password.text() == ""
@@ -27,7 +33,7 @@ def test_sign_in_at_a_new_counter_remembers_it(qtbot, ctx, clerk) -> None:
     dialog = SignInDialog(ContextLoader.ready(ctx))
     qtbot.addWidget(dialog)
     fill(dialog, " CLERK01 ", "correct horse 1", "c02")
-    dialog.submit()
+    submit(qtbot, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.actor.role is Role.clerk and dialog.actor.counter == "C02"
     assert load_settings(ctx.paths.settings_file).counter_code == "C02"
@@ -39,10 +45,10 @@ def test_counter_is_asked_when_missing_and_validated(qtbot, ctx, clerk) -> None:
     qtbot.addWidget(dialog)
     assert dialog.counter.text() == ""
     fill(dialog, "clerk01", "correct horse 1", "")
-    dialog.submit()
+    submit(qtbot, dialog)
     assert "窗口编号" in dialog.message.text()
     fill(dialog, "clerk01", "correct horse 1", "窗口一")
-    dialog.submit()
+    submit(qtbot, dialog)
     assert "窗口编号“窗口一”无效" in dialog.message.text()
     assert dialog.result() != QDialog.DialogCode.Accepted
 
@@ -63,10 +69,10 @@ def test_first_run_sets_counter_and_administrator(qtbot, empty_ctx) -> None:
     dialog.counter.setText("c12")
     dialog.password.setText("Long enough 1")
     dialog.repeat.setText("Long enough 2")
-    dialog.submit()
+    submit(qtbot, dialog)
     assert "不一致" in dialog.message.text() and not list_users(empty_ctx)
     dialog.repeat.setText("Long enough 1")
-    dialog.submit()
+    submit(qtbot, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert [u.username for u in list_users(empty_ctx)] == ["admin"]
     assert empty_ctx.settings.counter_code == "C12"
@@ -86,6 +92,6 @@ def test_a_malformed_counter_override_is_explained(qtbot, ctx, clerk, monkeypatc
     qtbot.addWidget(dialog)
     assert "HALL_COUNTER" in dialog.message.text()
     fill(dialog, "clerk01", "correct horse 1", "C01")
-    dialog.submit()
+    submit(qtbot, dialog)
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert "HALL_COUNTER" in dialog.message.text()
