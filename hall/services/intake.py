@@ -269,7 +269,10 @@ def _add_sub_case(
         promised_days=p.item.promised_days if p.promised_deadline else None,
         statutory_deadline=p.statutory_deadline.day if p.statutory_deadline else None,
         promised_deadline=p.promised_deadline.day if p.promised_deadline else None,
-        deadline_provisional=p.deadline_provisional,
+        # The sub-case's own deadlines; its verification task carries its own flag.
+        deadline_provisional=any(
+            d is not None and d.provisional for d in (p.statutory_deadline, p.promised_deadline)
+        ),
         decided_at=now if status in (SubCaseStatus.approved, SubCaseStatus.recorded) else None,
     )
     session.add(sub)

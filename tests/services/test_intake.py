@@ -229,13 +229,16 @@ def test_loading_the_year_recounts_stored_provisional_deadlines(ctx, actor, cloc
     review = rows(ctx, SubCase, SubCase.item_code == "MCT-001")[0]
     task = rows(ctx, VerificationTask)[0]
     assert review.deadline_provisional and task.due_provisional
+    # A commitment sub-case has no deadline of its own: only its task's date is provisional.
+    assert not rows(ctx, SubCase, SubCase.item_code == "SAMR-001")[0].deadline_provisional
     assert review.statutory_deadline == date(2027, 1, 21)  # Monday to Friday guess
     raw = (
         b'{"format": "hall-calendar/1", "year": 2027, "label": "2027", "holidays": '
         b'[{"name": "New Year", "from": "2027-01-01", "to": "2027-01-01"}], "workdays": []}'
     )
     imported, changes = import_calendar(ctx, actor, raw, "2027.json")
-    assert imported.recounted == 4 and changes.cases  # 2 sub-cases under review, 1 task...
+    # the two sub-cases under review and the verification task
+    assert imported.recounted == 3 and changes.cases
     review = rows(ctx, SubCase, SubCase.item_code == "MCT-001")[0]
     task = rows(ctx, VerificationTask)[0]
     assert not review.deadline_provisional and review.statutory_deadline == date(2027, 1, 22)
