@@ -44,7 +44,7 @@ def _date(text: str) -> date:
 
 
 def _actor(ctx: AppContext) -> Actor:
-    return Actor(f"cli:{getpass.getuser()}", Role.admin, ctx.counter, _("命令行"))
+    return Actor.as_operator(f"cli:{getpass.getuser()}", _("命令行"), ctx.counter)
 
 
 def _pad(text: str, width: int) -> str:

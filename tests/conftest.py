@@ -56,7 +56,14 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def actor() -> Actor:
+    """The clerk at counter C01 (an account in ``ctx``)."""
     return Actor("clerk01", Role.clerk, "C01", "张敏")
+
+
+@pytest.fixture
+def operator() -> Actor:
+    """The machine's operator, as the command line acts: the administrator's rights."""
+    return Actor.as_operator("cli:test", "命令行", "C01")
 
 
 @pytest.fixture
@@ -67,11 +74,16 @@ def empty_ctx(tmp_path: Path, clock: FixedClock) -> Iterator[AppContext]:
 
 
 @pytest.fixture
-def ctx(empty_ctx: AppContext, actor: Actor) -> AppContext:
-    """A counter database holding the small test catalog."""
+def ctx(empty_ctx: AppContext, operator: Actor) -> AppContext:
+    """A counter database holding the small test catalog and the clerk's account."""
+    from hall.services.auth import create_user
     from hall.services.catalog import import_catalog
 
-    import_catalog(empty_ctx, actor, SMALL_CATALOG.read_bytes(), SMALL_CATALOG.name)
+    import_catalog(empty_ctx, operator, SMALL_CATALOG.read_bytes(), SMALL_CATALOG.name)
+    create_user(
+        empty_ctx, operator, "clerk01", "张敏", Role.clerk, "correct horse 1",
+        must_change_password=False,
+    )  # fmt: skip
     empty_ctx.settings.counter_code = "C01"
     return empty_ctx
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from hall.cli import main
+from hall.db.migrate import HEAD
 
 from .conftest import SMALL_CATALOG
 
@@ -192,10 +193,10 @@ def test_malformed_counter_override_is_reported(hall_dir, capsys, monkeypatch) -
 
 def test_db_upgrade_reports_the_revision(hall_dir, capsys, tmp_path, monkeypatch) -> None:
     code, out, _ = run(capsys, "db", "upgrade")
-    assert code == 0 and "已是最新版本（0001）" in out
+    assert code == 0 and f"已是最新版本（{HEAD}）" in out
     monkeypatch.setenv("HALL_DATA_DIR", str(tmp_path / "new"))
     code, out, _ = run(capsys, "db", "upgrade")
-    assert code == 0 and "已升级到版本 0001" in out
+    assert code == 0 and f"已升级到版本 {HEAD}" in out
 
 
 def test_a_closed_pipe_is_not_an_error(hall_dir, tmp_path) -> None:

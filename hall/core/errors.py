@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 from dataclasses import dataclass
+from datetime import datetime
 
 from hall.core.i18n import _
 
@@ -63,6 +64,26 @@ class Conflict(HallError):
 
 class AuthenticationFailed(HallError):
     """Wrong user name or password."""
+
+
+class AccountLocked(AuthenticationFailed):
+    """Too many failed sign-ins: the account is locked until ``until`` (UTC)."""
+
+    def __init__(self, message: str, until: datetime) -> None:
+        super().__init__(message)
+        self.until = until
+
+
+class PermissionDenied(HallError):
+    """The signed-in person's role does not allow the action (``permission``)."""
+
+    def __init__(self, message: str, permission: str) -> None:
+        super().__init__(message)
+        self.permission = permission
+
+
+class SecretsUnavailable(HallError):
+    """A secret (the signing key, the server password) cannot be read or stored here."""
 
 
 class DatabaseError(HallError):

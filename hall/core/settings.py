@@ -34,6 +34,18 @@ class Settings:
     hall_code: str = field(default="", metadata={"doc": "the hall's administrative code"})
     language: str = field(default="zh_CN", metadata={"doc": "language of the program"})
     timezone: str = field(default="Asia/Shanghai", metadata={"doc": "the hall's time zone"})
+    lockout_attempts: int = field(
+        default=5,
+        metadata={"doc": "failed sign-ins in a row that lock an account", "min": 1, "max": 100},
+    )
+    lockout_minutes: int = field(
+        default=15,
+        metadata={"doc": "how long a locked account stays locked", "min": 1, "max": 24 * 60},
+    )
+    idle_lock_minutes: int = field(
+        default=10,
+        metadata={"doc": "idle minutes before the window locks", "min": 1, "max": 8 * 60},
+    )
 
 
 def normalize_counter_code(raw: str) -> str:
@@ -78,10 +90,12 @@ def load_settings(path: Path) -> Settings:
             continue
         default = getattr(defaults, f.name)
         expected = str if default is None else type(default)  # counter_code: str or None
-        if type(value) is expected:  # exact: True is not a valid int here
-            values[f.name] = value
-        else:
+        if type(value) is not expected:  # exact: True is not a valid int here
             log.info("setting %s has a value of the wrong type; using the default", f.name)
+        elif not f.metadata.get("min", value) <= value <= f.metadata.get("max", value):
+            log.info("setting %s is out of range; using the default", f.name)
+        else:
+            values[f.name] = value
     counter = values.get("counter_code")
     if counter is not None:
         try:

@@ -1,6 +1,6 @@
 """SQLAlchemy tables, grouped by concern. Importing this package registers them all."""
 
-from hall.models.audit import AuditEntry, OutboxEntry
+from hall.models.audit import AuditEntry, AuditHead, OutboxEntry
 from hall.models.base import Base
 from hall.models.calendar import CalendarDay, CalendarYear
 from hall.models.cases import (
@@ -23,11 +23,13 @@ from hall.models.catalog import (
     scope_item,
 )
 from hall.models.parties import Applicant, CreditRecord
+from hall.models.security import RevokedDocument, SigningKey
 from hall.models.users import User
 
 __all__ = [
     "Applicant",
     "AuditEntry",
+    "AuditHead",
     "Base",
     "CalendarDay",
     "CalendarYear",
@@ -42,7 +44,9 @@ __all__ = [
     "MaterialCheck",
     "OutboxEntry",
     "PermitItem",
+    "RevokedDocument",
     "ScopeEntry",
+    "SigningKey",
     "SubCase",
     "SubCaseEvent",
     "User",

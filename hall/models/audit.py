@@ -1,21 +1,36 @@
 """The audit log and the outbox. Every user action writes one of each, in the same
-transaction as its own rows."""
+transaction as its own rows.
+
+Audit entries form a hash chain: each carries the hash of the one before it in its
+chain, so editing, deleting or reordering a row breaks the chain where it happened.
+``audit_head`` holds the last entry of each chain, so removing the newest entries is
+seen too. The database refuses UPDATE and DELETE on ``audit_entry`` (triggers made by
+the migrations); the program only ever inserts.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, String
+from sqlalchemy import BigInteger, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hall.models.base import Base, UUIDKey
 
+#: The hash before the first entry of a chain.
+GENESIS = "0" * 64
+
 
 class AuditEntry(UUIDKey, Base):
     __tablename__ = "audit_entry"
+    __table_args__ = (UniqueConstraint("chain", "seq"),)
 
+    chain: Mapped[str] = mapped_column(String(32))
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     at: Mapped[datetime] = mapped_column(index=True)
     actor: Mapped[str] = mapped_column(String(64))
     counter: Mapped[str | None] = mapped_column(String(8))
@@ -24,6 +39,55 @@ class AuditEntry(UUIDKey, Base):
     entity_id: Mapped[str] = mapped_column(String(64))
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The newest entry of a chain. A database has one chain of its own (``local``)."""
+
+    __tablename__ = "audit_head"
+
+    chain: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    hash: Mapped[str] = mapped_column(String(64))
+    local: Mapped[bool] = mapped_column(default=False)
+
+
+def chain_hash(
+    *,
+    prev_hash: str,
+    chain: str,
+    seq: int,
+    id: uuid.UUID | str,
+    at: datetime,
+    actor: str,
+    counter: str | None,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: Any,
+    after: Any,
+) -> str:
+    """SHA-256 over the previous hash and every field of an entry, canonically encoded.
+
+    Kept here, beside the table, because the migrations compute it too.
+    """
+    fields = [
+        chain,
+        seq,
+        str(id),
+        at.astimezone(UTC).isoformat(timespec="microseconds"),
+        actor,
+        counter,
+        action,
+        entity,
+        entity_id,
+        before,
+        after,
+    ]
+    body = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + body.encode("utf-8")).hexdigest()
 
 
 class OutboxEntry(Base):

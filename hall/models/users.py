@@ -22,3 +22,7 @@ class User(UUIDKey, Base):
     active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
+    # Failed sign-ins in a row; at the limit the account is locked until ``locked_until``.
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]

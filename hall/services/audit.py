@@ -1,5 +1,9 @@
 """Who did what: every user action writes an audit entry and an outbox entry in the
-same transaction as its own rows (or, if anything fails, none of them)."""
+same transaction as its own rows (or, if anything fails, none of them).
+
+Entries are chained by hash (see :mod:`hall.models.audit`); :func:`verify_chain` walks
+the chain and names the first entry that does not fit.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +17,14 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hall.core.clock import Clock
-from hall.models import AuditEntry, OutboxEntry
+from hall.core.errors import DatabaseError
+from hall.core.i18n import _
+from hall.models import AuditEntry, AuditHead, OutboxEntry
+from hall.models.audit import chain_hash
 from hall.models.enums import Role
 
 
@@ -28,6 +36,14 @@ class Actor:
     role: Role
     counter: str | None = None
     display_name: str = ""
+    departments: tuple[str, ...] = ()  # a reviewer's departments (codes)
+    # The command line and set-up act as the machine's operator, who has the data folder
+    # anyway: no account behind them. Everyone else is a signed-in account.
+    operator: bool = False
+
+    @classmethod
+    def as_operator(cls, username: str, display_name: str, counter: str | None = None) -> Actor:
+        return cls(username, Role.admin, counter, display_name, operator=True)
 
 
 def jsonable(value: Any) -> Any:
@@ -74,17 +90,16 @@ def record(
     event (a sign-in, an import of data the server owns).
     """
     now = clock.now()
-    session.add(
-        AuditEntry(
-            at=now,
-            actor=actor.username,
-            counter=actor.counter,
-            action=action,
-            entity=entity,
-            entity_id=str(entity_id),
-            before=jsonable(before) if before is not None else None,
-            after=jsonable(after) if after is not None else None,
-        )
+    _append_entry(
+        session,
+        at=now,
+        actor=actor.username,
+        counter=actor.counter,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        before=jsonable(before) if before is not None else None,
+        after=jsonable(after) if after is not None else None,
     )
     if rows:
         session.flush()  # defaults (ids, timestamps) filled in before they are copied
@@ -106,3 +121,37 @@ def record(
             payload=payload,
         )
     )
+
+
+def _local_head(session: Session) -> AuditHead:
+    head = session.scalar(select(AuditHead).where(AuditHead.local).with_for_update())
+    if head is None:  # made by the migrations; gone only if someone removed it
+        raise DatabaseError(
+            _("审计日志的链头记录缺失，无法记录操作。请联系管理员运行 hall audit verify。")
+        )
+    return head
+
+
+def _append_entry(session: Session, **fields: Any) -> AuditEntry:
+    """Add one entry at the end of this database's chain and move the head onto it."""
+    head = _local_head(session)
+    entry = AuditEntry(id=uuid.uuid4(), chain=head.chain, seq=head.seq + 1, prev_hash=head.hash)
+    for key, value in fields.items():
+        setattr(entry, key, value)
+    entry.hash = chain_hash(
+        prev_hash=entry.prev_hash,
+        chain=entry.chain,
+        seq=entry.seq,
+        id=entry.id,
+        at=entry.at,
+        actor=entry.actor,
+        counter=entry.counter,
+        action=entry.action,
+        entity=entry.entity,
+        entity_id=entry.entity_id,
+        before=entry.before,
+        after=entry.after,
+    )
+    session.add(entry)
+    head.seq, head.hash = entry.seq, entry.hash
+    return entry

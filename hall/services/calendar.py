@@ -24,6 +24,7 @@ from hall.services.audit import Actor, record
 from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.json_reader import MAX_YEAR, MIN_YEAR, JsonReader, load_json
+from hall.services.permissions import Permission, guarded
 from hall.services.workdays import Deadline, WorkdayCalendar
 
 FORMAT = "hall-calendar/1"
@@ -125,6 +126,7 @@ class CalendarImported:
     recounted: int  # stored deadlines that were provisional and have been counted again
 
 
+@guarded(Permission.import_catalog)
 def import_calendar(
     ctx: AppContext, actor: Actor, raw: bytes, source_name: str
 ) -> tuple[CalendarImported, Changes]:

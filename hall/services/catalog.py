@@ -43,6 +43,7 @@ from hall.services.catalog_views import (
 )
 from hall.services.changes import Changes
 from hall.services.context import AppContext
+from hall.services.permissions import Permission, guarded
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ def read_catalog_file(path: Path) -> bytes:
         ) from exc
 
 
+@guarded(Permission.import_catalog)
 def import_catalog(
     ctx: AppContext, actor: Actor, raw: bytes, source_name: str
 ) -> tuple[CatalogVersionView, Changes]:

@@ -22,6 +22,7 @@ from hall.db.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from hall.services.catalog_views import CatalogSnapshot
+    from hall.services.secrets import PassphraseProvider, SecretStore
     from hall.services.workdays import WorkdayCalendar
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,9 @@ class AppContext:
     engine: Engine
     uow: UnitOfWork
     migrated: bool = False  # whether opening it just brought the schema up to date
+    #: Asked for the secrets file's passphrase where the OS keyring cannot be used.
+    passphrase: PassphraseProvider | None = field(default=None, repr=False)
+    _secrets: SecretStore | None = field(default=None, repr=False)
     _catalog: CatalogSnapshot | None = field(default=None, repr=False)
     _calendar: WorkdayCalendar | None = field(default=None, repr=False)
 
@@ -60,6 +64,14 @@ class AppContext:
 
             self._calendar = load_calendar(self)
         return self._calendar
+
+    def secrets(self) -> SecretStore:
+        """The OS keyring, or the encrypted file where there is none (opened once)."""
+        if self._secrets is None:
+            from hall.services.secrets import open_store
+
+            self._secrets = open_store(self.paths, self.passphrase)
+        return self._secrets
 
     def forget_catalog(self) -> None:
         self._catalog = None

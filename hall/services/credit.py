@@ -17,6 +17,7 @@ from hall.services.audit import Actor, record
 from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.identifiers import parse_applicant_code
+from hall.services.permissions import Permission, guarded
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ def records_in_force(session: Session, code: str, on: date) -> list[CreditRecord
     return [_view(r) for r in rows]
 
 
+@guarded(Permission.write_credit)
 def add_record(
     ctx: AppContext,
     actor: Actor,

@@ -47,6 +47,7 @@ from hall.services.derive import Plan, PlanApplicant, PlannedItem, derive
 from hall.services.forms import clean_answers
 from hall.services.identifiers import parse_applicant_code
 from hall.services.labels import material_status_name, proof_name
+from hall.services.permissions import Permission, guarded
 
 INITIAL_STATUS = {
     Route.cancelled: SubCaseStatus.informed,
@@ -142,6 +143,7 @@ def next_case_number(session: Session, counter: str, day: date) -> str:
     return f"{prefix}{sequence:04d}"
 
 
+@guarded(Permission.accept_case)
 def accept_case(
     ctx: AppContext,
     actor: Actor,

@@ -21,13 +21,13 @@ from hall.services.audit import Actor, record
 from hall.services.auth import create_user
 from hall.services.catalog import BUNDLED_CATALOG, import_catalog, read_catalog_file
 from hall.services.context import AppContext
+from hall.services.passwords import check_rules
 
 log = logging.getLogger(__name__)
 
-SYSTEM = Actor("system", Role.admin, None, "system")
+SYSTEM = Actor.as_operator("system", "system")
 DEMO_COUNTER = "C01"
 DEMO_PASSWORD = "hall-demo-2026"
-MIN_PASSWORD = 8
 DEMO_REGISTRY = resource("demo", "registry.json")
 
 # username, display name, role, departments
@@ -57,16 +57,25 @@ def initialise(
     demo: bool = False,
     counter: str | None = None,
     admin_password: str | None = None,
+    admin_must_change: bool = True,
 ) -> InitReport:
     """Bring an empty database to a usable state; safe to run again (adds only what is
-    missing). Raises ``ValidationError`` for a bad counter code or a short password
-    before anything is written."""
+    missing). Raises ``ValidationError`` for a bad counter code or a password that breaks
+    the rules, before anything is written.
+
+    The administrator made from ``admin_password`` must change it at the first sign-in
+    unless ``admin_must_change`` is False (the first-run dialog, where they just chose it).
+    """
     if counter:
         counter = normalize_counter_code(counter)
-    if admin_password is not None and len(admin_password) < MIN_PASSWORD:
-        raise ValidationError(
-            _("管理员密码至少{n}位。").format(n=MIN_PASSWORD), field="admin_password"
-        )
+    if admin_password is not None:
+        try:
+            check_rules(admin_password, "admin")
+        except ValidationError as exc:
+            raise ValidationError(
+                _("管理员密码不符合要求：{reason}").format(reason=exc.message),
+                field="admin_password",
+            ) from None
     with ctx.uow() as session:
         has_catalog = session.scalar(select(CatalogVersion.id).limit(1)) is not None
         has_users = session.scalar(select(User.id).limit(1)) is not None
@@ -79,7 +88,15 @@ def initialise(
         for username, name, role, departments in DEMO_USERS:
             if username not in usernames:
                 create_user(
-                    ctx, SYSTEM, username, name, role, DEMO_PASSWORD, departments=departments
+                    ctx,
+                    SYSTEM,
+                    username,
+                    name,
+                    role,
+                    DEMO_PASSWORD,
+                    departments=departments,
+                    must_change_password=False,
+                    allow_demo_password=True,
                 )
                 users += 1
     elif not has_users and admin_password:
@@ -90,7 +107,7 @@ def initialise(
             _("系统管理员"),
             Role.admin,
             admin_password,
-            must_change_password=True,
+            must_change_password=admin_must_change,
         )
         users = 1
     applicants = credits = 0

@@ -16,7 +16,8 @@ from hall.core.errors import HallError
 from hall.core.i18n import _
 from hall.core.settings import normalize_counter_code
 from hall.services.context import AppContext
-from hall.services.setup import MIN_PASSWORD, initialise
+from hall.services.passwords import check_rules
+from hall.services.setup import initialise
 from hall.ui.errors import show_error
 from hall.ui.tasks import run_task
 from hall.ui.widgets import message_label, named
@@ -67,8 +68,10 @@ class FirstRunDialog(QDialog):
         except HallError as exc:
             self.message.setText(exc.message)
             return
-        if len(self.password.text()) < MIN_PASSWORD:
-            self.message.setText(_("密码至少{n}位。").format(n=MIN_PASSWORD))
+        try:
+            check_rules(self.password.text(), "admin")
+        except HallError as exc:
+            self.message.setText(exc.message)
             return
         if self.password.text() != self.repeat.text():
             self.message.setText(_("两次输入的密码不一致。"))
@@ -80,7 +83,9 @@ class FirstRunDialog(QDialog):
         self.message.setText(_("正在导入许可事项目录并创建管理员……"))
         run_task(
             self,
-            lambda: initialise(self.ctx, counter=counter, admin_password=password),
+            lambda: initialise(
+                self.ctx, counter=counter, admin_password=password, admin_must_change=False
+            ),
             self._done,
             self._failed,
         )

@@ -39,7 +39,7 @@ def test_a_failure_midway_leaves_nothing_half_written(ctx, actor, monkeypatch) -
     assert counts(ctx) == before
 
 
-def test_full_disk_is_told_plainly_and_nothing_is_written(ctx, actor) -> None:
+def test_full_disk_is_told_plainly_and_nothing_is_written(ctx, operator) -> None:
     before = counts(ctx)
 
     @event.listens_for(ctx.engine, "connect")
@@ -51,7 +51,7 @@ def test_full_disk_is_told_plainly_and_nothing_is_written(ctx, actor) -> None:
 
     with pytest.raises(DatabaseError, match="磁盘已满"):
         for n in range(200):  # fill the last free pages, then one more
-            add_record(ctx, actor, CODE, reason="记录" * 240 + str(n))
+            add_record(ctx, operator, CODE, reason="记录" * 240 + str(n))
     event.remove(ctx.engine, "connect", tiny_disk)
     after = counts(ctx)
     added = [a - b for a, b in zip(after, before, strict=True)]

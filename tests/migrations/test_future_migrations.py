@@ -13,12 +13,15 @@ from hall.db import migrate
 from hall.db.engine import make_engine, sqlite_url
 from hall.models import PermitItem
 
-REVISION_0002 = '''"""test: rebuild catalog_version"""
+HEAD = migrate.HEAD
+
+NEXT = f"{int(migrate.HEAD) + 1:04d}"
+REVISION_NEXT = '''"""test: rebuild catalog_version"""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{next}"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -39,9 +42,11 @@ def next_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     def make(tail: str = "pass") -> None:
         scripts = tmp_path / "migrations"
         shutil.copytree(migrate.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-        (scripts / "versions" / "0002_test.py").write_text(REVISION_0002.format(tail=tail))
+        (scripts / "versions" / f"{NEXT}_test.py").write_text(
+            REVISION_NEXT.format(tail=tail, next=NEXT, head=migrate.HEAD)
+        )
         monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
-        monkeypatch.setattr(migrate, "HEAD", "0002")
+        monkeypatch.setattr(migrate, "HEAD", NEXT)
 
     return make
 
@@ -58,7 +63,7 @@ def test_rebuilding_a_parent_table_with_data_works_and_is_backed_up(ctx, next_re
     assert "note" in table_columns(path, "catalog_version")
     with ctx.uow() as s:  # the children still point at their parent
         assert s.scalar(select(func.count()).select_from(PermitItem)) == 6
-    backups = list(ctx.paths.backups.glob("hall-*-rev0001.sqlite3"))
+    backups = list(ctx.paths.backups.glob(f"hall-*-rev{HEAD}.sqlite3"))
     assert len(backups) == 1
     assert "note" not in table_columns(backups[0], "catalog_version")
 
@@ -70,7 +75,7 @@ def test_a_migration_failing_midway_leaves_the_database_as_it_was(ctx, next_revi
     with pytest.raises(RuntimeError):
         migrate.upgrade(ctx.engine, sqlite_path=path, backups=ctx.paths.backups)
     assert table_columns(path, "catalog_version") == before
-    assert migrate.current_revision(make_engine(sqlite_url(path))) == "0001"
+    assert migrate.current_revision(make_engine(sqlite_url(path))) == HEAD
     with sqlite3.connect(path) as db:
         leftovers = db.execute(
             "SELECT name FROM sqlite_master WHERE name LIKE '_alembic_tmp%'"

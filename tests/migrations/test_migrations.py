@@ -66,6 +66,6 @@ def test_a_database_at_no_revision_is_brought_up_to_date(tmp_path: Path) -> None
 def test_backup_is_a_consistent_copy(tmp_path: Path) -> None:
     paths = make_paths(tmp_path)
     open_context(paths).close()
-    copy = migrate.backup_sqlite(paths.database, paths.backups, "0001")
+    copy = migrate.backup_sqlite(paths.database, paths.backups, migrate.HEAD)
     with sqlite3.connect(copy) as db:
-        assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert db.execute("SELECT version_num FROM alembic_version").fetchone() == (migrate.HEAD,)

@@ -13,8 +13,9 @@ from hall.db import migrate
 from hall.db.engine import make_engine
 from hall.db.uow import UnitOfWork
 from hall.models import AuditEntry, Base, Case, OutboxEntry, SubCase
-from hall.models.enums import Route
+from hall.models.enums import Role, Route
 from hall.services.applicants import ApplicantInput
+from hall.services.auth import create_user
 from hall.services.catalog import import_catalog
 from hall.services.context import AppContext
 from hall.services.credit import add_record
@@ -37,7 +38,7 @@ def test_migrations_build_the_models_on_postgresql(pg_url: str) -> None:
 
 
 def test_catalog_and_case_acceptance_on_postgresql(
-    pg_url: str, tmp_path: Path, clock, actor
+    pg_url: str, tmp_path: Path, clock, actor, operator
 ) -> None:
     engine = make_engine(pg_url)
     migrate.upgrade(engine)
@@ -45,8 +46,12 @@ def test_catalog_and_case_acceptance_on_postgresql(
         make_paths(tmp_path), Settings(counter_code="C01"), clock, engine, UnitOfWork(engine)
     )
     try:
-        import_catalog(ctx, actor, SMALL_CATALOG.read_bytes(), SMALL_CATALOG.name)
-        add_record(ctx, actor, CODE, reason="虚假承诺", since=date(2026, 1, 1))
+        import_catalog(ctx, operator, SMALL_CATALOG.read_bytes(), SMALL_CATALOG.name)
+        create_user(
+            ctx, operator, "clerk01", "张敏", Role.clerk, "correct horse 1",
+            must_change_password=False,
+        )  # fmt: skip
+        add_record(ctx, operator, CODE, reason="虚假承诺", since=date(2026, 1, 1))
         plan = plan_application(
             ctx, scope=["H0101", "R5001"], applicant_code=CODE, on=date(2026, 11, 23)
         )

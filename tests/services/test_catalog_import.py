@@ -31,11 +31,11 @@ def test_import_creates_a_current_version_with_audit_and_outbox(ctx) -> None:
         assert s.scalar(select(func.count()).where(OutboxEntry.entity == "catalog_version")) == 1
 
 
-def test_each_import_is_a_new_version_and_old_rows_stay(ctx, actor) -> None:
+def test_each_import_is_a_new_version_and_old_rows_stay(ctx, operator) -> None:
     data = small()
     data["label"] = "第二版"
     data["items"][0]["promised_days"] = 3
-    import_catalog(ctx, actor, json.dumps(data, ensure_ascii=False).encode(), "v2.json")
+    import_catalog(ctx, operator, json.dumps(data, ensure_ascii=False).encode(), "v2.json")
     versions = list_versions(ctx)
     assert [v.number for v in versions] == [1, 2]
     assert ctx.catalog().number == 2 and ctx.catalog().label == "第二版"
@@ -44,7 +44,7 @@ def test_each_import_is_a_new_version_and_old_rows_stay(ctx, actor) -> None:
         assert s.scalar(select(func.count()).where(CatalogVersion.is_current)) == 1
 
 
-def test_a_file_with_errors_reports_every_problem_and_imports_nothing(ctx, actor) -> None:
+def test_a_file_with_errors_reports_every_problem_and_imports_nothing(ctx, operator) -> None:
     data = small()
     data["items"][0]["reform_mode"] = "abolished"
     data["items"][1]["department"] = "NOPE"
@@ -57,7 +57,7 @@ def test_a_file_with_errors_reports_every_problem_and_imports_nothing(ctx, actor
     data["items"][3]["colour"] = "red"
     before = (count(ctx, CatalogVersion), count(ctx, PermitItem), count(ctx, AuditEntry))
     with pytest.raises(ImportRejected) as info:
-        import_catalog(ctx, actor, json.dumps(data).encode(), "bad.json")
+        import_catalog(ctx, operator, json.dumps(data).encode(), "bad.json")
     places = {p.place for p in info.value.problems}
     assert {
         "items[0].reform_mode",
@@ -74,12 +74,12 @@ def test_a_file_with_errors_reports_every_problem_and_imports_nothing(ctx, actor
     assert (count(ctx, CatalogVersion), count(ctx, PermitItem), count(ctx, AuditEntry)) == before
 
 
-def test_commitment_items_need_conditions_window_and_fallback_limit(ctx, actor) -> None:
+def test_commitment_items_need_conditions_window_and_fallback_limit(ctx, operator) -> None:
     data = small()
     item = data["items"][0]
     del item["conditions"], item["verification_days"], item["statutory_days"]
     with pytest.raises(ImportRejected) as info:
-        import_catalog(ctx, actor, json.dumps(data).encode(), "bad.json")
+        import_catalog(ctx, operator, json.dumps(data).encode(), "bad.json")
     places = {p.place for p in info.value.problems}
     assert {
         "items[0].conditions",
@@ -92,9 +92,9 @@ def test_commitment_items_need_conditions_window_and_fallback_limit(ctx, actor) 
     ("raw", "message"),
     [(b"\xff\xfe{", "UTF-8"), (b'{"format": "hall-catalog/1", ', "JSON"), (b"[]", "内容不正确")],
 )
-def test_corrupt_files_are_refused_clearly(ctx, actor, raw: bytes, message: str) -> None:
+def test_corrupt_files_are_refused_clearly(ctx, operator, raw: bytes, message: str) -> None:
     with pytest.raises(ImportRejected, match=message):
-        import_catalog(ctx, actor, raw, "corrupt.json")
+        import_catalog(ctx, operator, raw, "corrupt.json")
     assert ctx.catalog().number == 1
 
 
@@ -117,25 +117,25 @@ def test_bundled_catalog_file_is_documented_json() -> None:
     assert json.loads(path.read_text(encoding="utf-8"))["format"] == "hall-catalog/1"
 
 
-def test_the_same_file_twice_is_not_a_new_version(ctx, actor) -> None:
+def test_the_same_file_twice_is_not_a_new_version(ctx, operator) -> None:
     from hall.core.errors import Conflict
 
     with pytest.raises(Conflict, match="完全相同"):
-        import_catalog(ctx, actor, SMALL_CATALOG.read_bytes(), "again.json")
+        import_catalog(ctx, operator, SMALL_CATALOG.read_bytes(), "again.json")
     assert [v.number for v in list_versions(ctx)] == [1]
 
 
-def test_two_scope_entries_with_the_same_wording_are_refused(ctx, actor) -> None:
+def test_two_scope_entries_with_the_same_wording_are_refused(ctx, operator) -> None:
     data = small()
     data["scope"][1]["text"] = data["scope"][0]["text"]
     with pytest.raises(ImportRejected) as info:
-        import_catalog(ctx, actor, json.dumps(data).encode(), "dup.json")
+        import_catalog(ctx, operator, json.dumps(data).encode(), "dup.json")
     assert "scope[1].text" in {p.place for p in info.value.problems}
 
 
-def test_a_scope_entry_naming_an_item_twice_is_a_problem_not_a_crash(ctx, actor) -> None:
+def test_a_scope_entry_naming_an_item_twice_is_a_problem_not_a_crash(ctx, operator) -> None:
     data = small()
     data["scope"][2]["items"] = ["MCT-001", "MCT-001"]
     with pytest.raises(ImportRejected) as info:
-        import_catalog(ctx, actor, json.dumps(data).encode(), "dup.json")
+        import_catalog(ctx, operator, json.dumps(data).encode(), "dup.json")
     assert "scope[2].items[1]" in {p.place for p in info.value.problems}

@@ -70,10 +70,10 @@ def test_merged_materials_use_the_strictest_proof_mode(ctx) -> None:
     assert materials["法定代表人无犯罪记录证明"].proof_mode is ProofMode.cancelled
 
 
-def test_dishonest_applicant_cannot_use_commitment(ctx, actor) -> None:
+def test_dishonest_applicant_cannot_use_commitment(ctx, operator) -> None:
     add_record(
         ctx,
-        actor,
+        operator,
         ENTERPRISE,
         reason="作出虚假承诺，许可被撤销",
         source="市场监管局",
@@ -93,11 +93,11 @@ def test_dishonest_applicant_cannot_use_commitment(ctx, actor) -> None:
     assert plan.to_json()["items"][0]["route"] == "normal"
 
 
-def test_expired_and_future_credit_records_do_not_bar(ctx, actor) -> None:
+def test_expired_and_future_credit_records_do_not_bar(ctx, operator) -> None:
     add_record(
-        ctx, actor, ENTERPRISE, reason="旧记录", since=date(2024, 1, 1), until=date(2025, 12, 31)
+        ctx, operator, ENTERPRISE, reason="旧记录", since=date(2024, 1, 1), until=date(2025, 12, 31)
     )
-    add_record(ctx, actor, ENTERPRISE, reason="将来", since=date(2027, 1, 1))
+    add_record(ctx, operator, ENTERPRISE, reason="将来", since=date(2027, 1, 1))
     plan = plan_application(ctx, scope=["H0101"], applicant_code=ENTERPRISE, on=DAY)
     assert not plan.applicant.dishonest
     assert by_code(plan)["SAMR-001"].route is Route.commitment
@@ -188,18 +188,18 @@ def test_items_that_do_not_apply_can_be_left_out(ctx) -> None:
         plan_application(ctx, items=["MPS-001"], on=DAY, without=["MPS-001"])
 
 
-def test_the_same_credit_record_is_not_added_twice(ctx, actor) -> None:
+def test_the_same_credit_record_is_not_added_twice(ctx, operator) -> None:
     from hall.core.errors import Conflict
 
-    add_record(ctx, actor, ENTERPRISE, reason="虚假承诺", since=date(2026, 1, 5))
+    add_record(ctx, operator, ENTERPRISE, reason="虚假承诺", since=date(2026, 1, 5))
     with pytest.raises(Conflict, match="已存在"):
-        add_record(ctx, actor, ENTERPRISE, reason="虚假承诺", since=date(2026, 1, 5))
+        add_record(ctx, operator, ENTERPRISE, reason="虚假承诺", since=date(2026, 1, 5))
     with pytest.raises(ValidationError, match="最多500个字"):
-        add_record(ctx, actor, ENTERPRISE, reason="长" * 501)
+        add_record(ctx, operator, ENTERPRISE, reason="长" * 501)
 
 
 def test_a_proof_commitment_on_an_optimized_item_stands_unless_the_applicant_may_not(
-    ctx, actor
+    ctx, operator
 ) -> None:
     import json
 
@@ -210,9 +210,9 @@ def test_a_proof_commitment_on_an_optimized_item_stands_unless_the_applicant_may
     data = json.loads(SMALL_CATALOG.read_text(encoding="utf-8"))
     data["label"] = "证明事项告知承诺"
     data["items"][2]["materials"][2]["proof_mode"] = "commitment"  # NHC-001 (optimized)
-    import_catalog(ctx, actor, json.dumps(data, ensure_ascii=False).encode(), "v2.json")
+    import_catalog(ctx, operator, json.dumps(data, ensure_ascii=False).encode(), "v2.json")
     plan = plan_application(ctx, scope=["K1040"], applicant_code=ENTERPRISE, on=DAY)
     assert {m.name: m.proof_mode for m in plan.materials}["卫生检测报告"] is ProofMode.commitment
-    add_record(ctx, actor, ENTERPRISE, reason="虚假承诺", since=date(2026, 1, 1))
+    add_record(ctx, operator, ENTERPRISE, reason="虚假承诺", since=date(2026, 1, 1))
     plan = plan_application(ctx, scope=["K1040"], applicant_code=ENTERPRISE, on=DAY)
     assert {m.name: m.proof_mode for m in plan.materials}["卫生检测报告"] is ProofMode.paper

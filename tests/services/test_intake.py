@@ -137,11 +137,11 @@ def test_invalid_answers_write_nothing_and_list_every_problem(ctx, actor) -> Non
     for model in (Case, SubCase, Applicant, OutboxEntry):
         with ctx.uow() as s:
             count = s.scalar(select(func.count()).select_from(model))
-        assert count == (1 if model is OutboxEntry else 0)  # only the catalog import
+        assert count == (2 if model is OutboxEntry else 0)  # the catalog, the clerk's account
 
 
-def test_dishonest_applicant_case_goes_to_review(ctx, actor) -> None:
-    add_record(ctx, actor, ENTERPRISE, reason="虚假承诺", since=date(2026, 1, 1))
+def test_dishonest_applicant_case_goes_to_review(ctx, actor, operator) -> None:
+    add_record(ctx, operator, ENTERPRISE, reason="虚假承诺", since=date(2026, 1, 1))
     plan = plan_application(ctx, scope=["H0101"], applicant_code=ENTERPRISE, on=DAY)
     case, _ = accept_case(ctx, actor, plan, APPLICANT, ANSWERS)
     sub = case.sub_cases[0]
@@ -173,7 +173,7 @@ def test_provisional_deadline_is_kept_on_the_sub_case(ctx, actor, clock) -> None
     assert all(s.deadline_provisional for s in case.sub_cases)
 
 
-def test_cases_keep_the_catalog_version_they_were_accepted_under(ctx, actor) -> None:
+def test_cases_keep_the_catalog_version_they_were_accepted_under(ctx, actor, operator) -> None:
     import json
 
     from hall.services.catalog import import_catalog
@@ -184,17 +184,17 @@ def test_cases_keep_the_catalog_version_they_were_accepted_under(ctx, actor) -> 
     first_version = ctx.catalog().version_id
     data = json.loads(SMALL_CATALOG.read_text(encoding="utf-8"))
     data["label"] = "第二版"
-    import_catalog(ctx, actor, json.dumps(data).encode(), "v2.json")  # lands mid-application
+    import_catalog(ctx, operator, json.dumps(data).encode(), "v2.json")  # lands mid-application
     answers = {k: ANSWERS[k] for k in ("applicant_name", "contact_mobile", "business_address")}
     accept_case(ctx, actor, plan, APPLICANT, answers)
     assert ctx.catalog().version_id != first_version
     assert rows(ctx, Case)[0].catalog_version_id == first_version
 
 
-def test_credit_listed_after_the_plan_blocks_acceptance(ctx, actor) -> None:
+def test_credit_listed_after_the_plan_blocks_acceptance(ctx, actor, operator) -> None:
     plan = plan_application(ctx, scope=["H0101"], applicant_code=ENTERPRISE, on=DAY)
     assert plan.items[0].route is Route.commitment
-    add_record(ctx, actor, ENTERPRISE, reason="虚假承诺", since=date(2026, 11, 1))
+    add_record(ctx, operator, ENTERPRISE, reason="虚假承诺", since=date(2026, 11, 1))
     with pytest.raises(Conflict, match="信用状况"):
         accept_case(ctx, actor, plan, APPLICANT, ANSWERS)
     assert rows(ctx, Case) == [] and rows(ctx, VerificationTask) == []
@@ -220,7 +220,9 @@ def test_unknown_material_outcome_is_refused(ctx, actor) -> None:
         )
 
 
-def test_loading_the_year_recounts_stored_provisional_deadlines(ctx, actor, clock) -> None:
+def test_loading_the_year_recounts_stored_provisional_deadlines(
+    ctx, actor, clock, operator
+) -> None:
     from hall.services.calendar import import_calendar
 
     clock.advance(date(2026, 12, 24) - date(2026, 11, 23))
@@ -236,7 +238,7 @@ def test_loading_the_year_recounts_stored_provisional_deadlines(ctx, actor, cloc
         b'{"format": "hall-calendar/1", "year": 2027, "label": "2027", "holidays": '
         b'[{"name": "New Year", "from": "2027-01-01", "to": "2027-01-01"}], "workdays": []}'
     )
-    imported, changes = import_calendar(ctx, actor, raw, "2027.json")
+    imported, changes = import_calendar(ctx, operator, raw, "2027.json")
     # the two sub-cases under review and the verification task
     assert imported.recounted == 3 and changes.cases
     review = rows(ctx, SubCase, SubCase.item_code == "MCT-001")[0]
@@ -291,7 +293,7 @@ def test_fullwidth_answers_are_normalised(ctx, actor) -> None:
     assert stored["contact_mobile"] == "13800138000"
 
 
-def test_every_action_writes_its_audit_and_outbox_entries(ctx, actor) -> None:
+def test_every_action_writes_its_audit_and_outbox_entries(ctx, actor, operator) -> None:
     from hall.models.enums import Role
     from hall.services.auth import create_user, sign_in
     from hall.services.calendar import import_calendar
@@ -301,20 +303,25 @@ def test_every_action_writes_its_audit_and_outbox_entries(ctx, actor) -> None:
         outbox = [o for o in rows(ctx, OutboxEntry) if o.payload["action"] == action]
         return audit, outbox
 
-    view, _ = add_record(ctx, actor, ENTERPRISE, reason="虚假承诺", since=date(2026, 1, 1))
+    view, _ = add_record(ctx, operator, ENTERPRISE, reason="虚假承诺", since=date(2026, 1, 1))
     audit, outbox = entries("credit.add")
-    assert len(audit) == 1 and audit[0].actor == "clerk01"
+    assert len(audit) == 1 and audit[0].actor == "cli:test"
     assert outbox[0].op == "upsert"
     assert outbox[0].payload["rows"][0]["values"]["id"] == str(view.id)
-    create_user(ctx, actor, "guide09", "导办", Role.guide, "long password 1")
+    create_user(ctx, operator, "guide09", "导办", Role.guide, "long password 1")
     sign_in(ctx, "guide09", "long password 1", "C01")
     raw = (
         b'{"format": "hall-calendar/1", "year": 2027, "label": "2027", "holidays": '
         b'[{"name": "x", "from": "2027-01-01", "to": "2027-01-01"}], "workdays": []}'
     )
-    import_calendar(ctx, actor, raw, "2027.json")
-    for action in ("user.create", "user.sign_in", "calendar.import", "catalog.import"):
+    import_calendar(ctx, operator, raw, "2027.json")
+    for action, n in (
+        ("user.create", 2),  # the clerk's (made by the fixture) and the guide's
+        ("user.sign_in", 1),
+        ("calendar.import", 1),
+        ("catalog.import", 1),
+    ):
         audit, outbox = entries(action)
-        assert len(audit) == 1 and len(outbox) == 1, action
+        assert len(audit) == n and len(outbox) == n, action
         assert outbox[0].op == "event", action
     assert "password" not in str(entries("user.create")[1][0].payload)

@@ -11,6 +11,8 @@ def test_bad_counter_or_short_password_writes_nothing(empty_ctx) -> None:
         initialise(empty_ctx, counter="bad!", admin_password="long enough")
     with pytest.raises(ValidationError, match="至少8位"):
         initialise(empty_ctx, counter="C02", admin_password="123")
+    with pytest.raises(ValidationError, match="太常见"):
+        initialise(empty_ctx, counter="C02", admin_password="password1")
     with empty_ctx.uow() as s:
         assert s.scalar(select(func.count()).select_from(CatalogVersion)) == 0
         assert s.scalar(select(func.count()).select_from(User)) == 0
@@ -25,13 +27,13 @@ def test_init_is_idempotent_and_reports_the_counter_in_force(empty_ctx, monkeypa
     assert again.applicants_loaded == 0 and again.counter == "C05"
 
 
-def test_demo_after_a_plain_init_adds_the_missing_demo_accounts(empty_ctx) -> None:
+def test_demo_after_a_plain_init_adds_the_missing_demo_accounts(empty_ctx, operator) -> None:
     from hall.services.auth import list_users, sign_in
 
     initialise(empty_ctx, counter="C02", admin_password="own secret 1")
     report = initialise(empty_ctx, demo=True)
     assert report.users_created == 6  # every demo account but the existing admin
-    assert len(list_users(empty_ctx)) == 7
+    assert len(list_users(empty_ctx, operator)) == 7
     assert sign_in(empty_ctx, "admin", "own secret 1", "C02").username == "admin"
 
 

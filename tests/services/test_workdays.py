@@ -59,10 +59,10 @@ def test_a_year_nobody_knows_falls_back_to_weekdays_and_is_provisional() -> None
     assert not inside_known_year.provisional
 
 
-def test_imported_year_takes_precedence_and_removes_provisional(ctx, actor) -> None:
+def test_imported_year_takes_precedence_and_removes_provisional(ctx, operator) -> None:
     before = ctx.calendar().add_workdays(date(2026, 12, 24), 20)
     assert before.provisional
-    imported, changes = import_calendar(ctx, actor, CAL_2027, "2027.json")
+    imported, changes = import_calendar(ctx, operator, CAL_2027, "2027.json")
     assert changes.calendar
     assert imported.schedule.holidays == 11 and imported.schedule.adjusted_workdays == 1
     after = ctx.calendar().add_workdays(date(2026, 12, 24), 20)
@@ -73,12 +73,12 @@ def test_imported_year_takes_precedence_and_removes_provisional(ctx, actor) -> N
     assert not ctx.calendar().is_workday(date(2027, 2, 8))  # Monday in the holiday
 
 
-def test_import_beats_the_bundled_package_for_a_known_year(ctx, actor) -> None:
+def test_import_beats_the_bundled_package_for_a_known_year(ctx, operator) -> None:
     raw = (
         b'{"format": "hall-calendar/1", "year": 2026, "label": "x", '
         b'"holidays": [{"name": "h", "from": "2026-11-24", "to": "2026-11-24"}], "workdays": []}'
     )
-    import_calendar(ctx, actor, raw, "2026.json")
+    import_calendar(ctx, operator, raw, "2026.json")
     assert not ctx.calendar().is_workday(date(2026, 11, 24))
     # Days the file does not list are plain weekdays/weekends: 2026's own holidays no longer apply.
     assert ctx.calendar().is_workday(date(2026, 2, 16))
@@ -112,10 +112,10 @@ def test_bad_calendar_files_are_refused_with_the_place(raw: bytes, place: str) -
     assert any(p.place == place for p in info.value.problems), info.value.problems
 
 
-def test_refused_calendar_writes_nothing(ctx, actor) -> None:
+def test_refused_calendar_writes_nothing(ctx, operator) -> None:
     bad = CAL_2027.replace(b"2027-02-14", b"2027-02-15")  # a Monday as adjusted workday
     with pytest.raises(ImportRejected):
-        import_calendar(ctx, actor, bad, "bad.json")
+        import_calendar(ctx, operator, bad, "bad.json")
     assert ctx.calendar().imported_years == frozenset()
 
 
@@ -132,14 +132,14 @@ def test_a_year_without_holidays_or_label_is_refused() -> None:
     assert "没有列出任何假日" in info.value.problems[0].reason
 
 
-def test_boundary_days_of_a_notice_apply_to_the_neighbouring_year(ctx, actor) -> None:
+def test_boundary_days_of_a_notice_apply_to_the_neighbouring_year(ctx, operator) -> None:
     # Like the 2019 notice: 30 Dec 2018 - 1 Jan 2019 off, Saturday 29 Dec 2018 worked.
     raw = (
         '\ufeff{"format": "hall-calendar/1", "year": 2027, "label": "跨年",'
         ' "holidays": [{"name": "元旦", "from": "2026-12-31", "to": "2027-01-01"}],'
         ' "workdays": [{"name": "元旦调休", "date": "2026-12-26"}]}'
     ).encode()
-    import_calendar(ctx, actor, raw, "bom.json")  # a byte-order mark is fine
+    import_calendar(ctx, operator, raw, "bom.json")  # a byte-order mark is fine
     cal = ctx.calendar()
     assert not cal.is_workday(date(2026, 12, 31))
     assert cal.is_workday(date(2026, 12, 26))  # a Saturday

@@ -102,7 +102,7 @@ def test_main_window_menus_have_shortcuts_and_status_shows_who(qtbot, ctx) -> No
     assert window.catalog_label.text() == "目录第1版"
 
 
-def test_markup_in_catalog_text_is_shown_literally(qtbot, ctx, actor) -> None:
+def test_markup_in_catalog_text_is_shown_literally(qtbot, ctx, operator) -> None:
     import json
 
     from hall.services.catalog import import_catalog
@@ -112,7 +112,7 @@ def test_markup_in_catalog_text_is_shown_literally(qtbot, ctx, actor) -> None:
     data = json.loads(SMALL_CATALOG.read_text(encoding="utf-8"))
     data["items"][0]["name"] = "<b>A&B</b> 食品 <font size=100>经营</font>"
     data["items"][0]["conditions"][0] = "面积 < 20 & 距离 > 25 <script>"
-    import_catalog(ctx, actor, json.dumps(data, ensure_ascii=False).encode(), "markup.json")
+    import_catalog(ctx, operator, json.dumps(data, ensure_ascii=False).encode(), "markup.json")
     page = CatalogPage(ctx)
     qtbot.addWidget(page)
     search(qtbot, page, "SAMR-001")

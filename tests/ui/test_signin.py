@@ -60,7 +60,7 @@ def test_counter_from_the_environment_cannot_be_edited(qtbot, ctx, clerk, monkey
     assert dialog.counter.text() == "C09" and dialog.counter.isReadOnly()
 
 
-def test_first_run_sets_counter_and_administrator(qtbot, empty_ctx) -> None:
+def test_first_run_sets_counter_and_administrator(qtbot, empty_ctx, operator) -> None:
     from hall.services.auth import list_users, sign_in
     from hall.ui.first_run import FirstRunDialog
 
@@ -70,11 +70,11 @@ def test_first_run_sets_counter_and_administrator(qtbot, empty_ctx) -> None:
     dialog.password.setText("Long enough 1")
     dialog.repeat.setText("Long enough 2")
     submit(qtbot, dialog)
-    assert "不一致" in dialog.message.text() and not list_users(empty_ctx)
+    assert "不一致" in dialog.message.text() and not list_users(empty_ctx, operator)
     dialog.repeat.setText("Long enough 1")
     submit(qtbot, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert [u.username for u in list_users(empty_ctx)] == ["admin"]
+    assert [u.username for u in list_users(empty_ctx, operator)] == ["admin"]
     assert empty_ctx.settings.counter_code == "C12"
     assert empty_ctx.catalog().number == 1  # the bundled catalog was imported
     assert sign_in(empty_ctx, "admin", "Long enough 1", "C12").role is Role.admin

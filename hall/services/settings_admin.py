@@ -1,0 +1,90 @@
+"""Changing the hall's settings, for the administrator: each change checked against the
+setting's declared type and range, saved atomically, and audited. The hall server's
+password goes to the secret store, never into the settings file."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from hall.core.errors import HallError, ValidationError, os_reason
+from hall.core.i18n import _
+from hall.core.settings import Settings, normalize_counter_code
+from hall.services.audit import Actor, record
+from hall.services.changes import Changes
+from hall.services.context import AppContext
+from hall.services.permissions import Permission, guarded
+from hall.services.secrets import SERVER_PASSWORD
+
+#: What the administrator may change here (the file's version is the program's).
+EDITABLE = (
+    "counter_code",
+    "hall_name",
+    "hall_code",
+    "language",
+    "timezone",
+    "lockout_attempts",
+    "lockout_minutes",
+    "idle_lock_minutes",
+)
+
+
+def _checked(name: str, value: Any) -> Any:
+    spec = next(f for f in fields(Settings) if f.name == name)
+    default = getattr(Settings(), name)
+    expected = str if default is None else type(default)
+    if type(value) is not expected:
+        raise ValidationError(_("设置项 {name} 的值类型不对。").format(name=name), field=name)
+    low, high = spec.metadata.get("min"), spec.metadata.get("max")
+    if low is not None and high is not None and not low <= value <= high:
+        raise ValidationError(
+            _("设置项 {name} 应在 {low} 到 {high} 之间。").format(name=name, low=low, high=high),
+            field=name,
+        )
+    if name == "counter_code":
+        return normalize_counter_code(value)
+    return value.strip() if isinstance(value, str) else value
+
+
+@guarded(Permission.change_settings)
+def change_settings(ctx: AppContext, actor: Actor, /, **changes: Any) -> Changes:
+    """Apply ``changes`` (setting name → value) to the settings and save them.
+
+    Raises ``ValidationError`` for an unknown setting or a bad value; then nothing is
+    changed."""
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise ValidationError(_("没有这个设置项：{names}").format(names="、".join(unknown)))
+    checked = {name: _checked(name, value) for name, value in changes.items()}
+    before = {name: getattr(ctx.settings, name) for name in checked}
+    with ctx.uow() as session:
+        record(
+            session, ctx.clock, actor, "settings.change", "settings", "local",
+            before=before, after=checked,
+        )  # fmt: skip
+        for name, value in checked.items():
+            setattr(ctx.settings, name, value)
+        try:
+            ctx.save_settings()
+        except OSError as exc:  # the audit entry is rolled back with it
+            for name, value in before.items():
+                setattr(ctx.settings, name, value)
+            raise HallError(
+                _("无法保存设置：{reason}。设置未改动。").format(reason=os_reason(exc))
+            ) from exc
+    return Changes(settings=True)
+
+
+@guarded(Permission.change_settings)
+def store_server_password(ctx: AppContext, actor: Actor, password: str) -> Changes:
+    """Keep the hall server's password in the secret store (the keyring)."""
+    if not password:
+        raise ValidationError(_("请填写服务器密码。"), field="password")
+    ctx.secrets().set(SERVER_PASSWORD, password)
+    with ctx.uow() as session:
+        record(session, ctx.clock, actor, "settings.server_password", "settings", "server")
+    return Changes(settings=True)
+
+
+def server_password(ctx: AppContext) -> str | None:
+    return ctx.secrets().get(SERVER_PASSWORD)

@@ -1,0 +1,209 @@
+"""The hall's Ed25519 signing keys, and signing a document's facts into a QR payload.
+
+The private key lives in the secret store (:mod:`hall.services.secrets`) under a name
+carrying its key id; the public keys, current and retired, with the time each was in
+use, are rows of ``signing_key`` so every counter can verify offline. Rotating retires
+the current key (documents it signed stay valid) and makes a new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hall.core.errors import Conflict, SecretsUnavailable
+from hall.core.i18n import _
+from hall.models import SigningKey
+from hall.services import payload
+from hall.services.audit import Actor, record
+from hall.services.changes import Changes
+from hall.services.context import AppContext
+from hall.services.masking import mask_applicant_code
+from hall.services.payload import DocumentFacts
+from hall.services.permissions import Permission, guarded
+
+
+@dataclass(frozen=True)
+class KeyView:
+    id: uuid.UUID
+    key_id: str
+    public_key: str  # hex
+    valid_from: datetime
+    valid_until: datetime | None
+    created_by: str
+
+    @property
+    def current(self) -> bool:
+        return self.valid_until is None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "key_id": self.key_id,
+            "algorithm": "ed25519",
+            "public_key": self.public_key,
+            "valid_from": self.valid_from.isoformat(),
+            "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+            "current": self.current,
+        }
+
+
+def _view(k: SigningKey) -> KeyView:
+    return KeyView(k.id, k.key_id, k.public_key, k.valid_from, k.valid_until, k.created_by)
+
+
+def key_id_of(public_raw: bytes) -> str:
+    return hashlib.sha256(public_raw).digest()[: payload.KEY_ID_BYTES].hex()
+
+
+def _secret_name(key_id: str) -> str:
+    return f"signing-key-{key_id}"
+
+
+def _current(session: Session) -> SigningKey | None:
+    return session.scalar(select(SigningKey).where(SigningKey.valid_until.is_(None)))
+
+
+def _new_key(ctx: AppContext) -> tuple[str, str]:
+    """Make a key pair and put its private half in the secret store first: if saving the
+    public half fails afterwards, an unused secret is all that is left behind."""
+    private = Ed25519PrivateKey.generate()
+    public_raw = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    key_id = key_id_of(public_raw)
+    private_raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    ctx.secrets().set(_secret_name(key_id), private_raw.hex())
+    return key_id, public_raw.hex()
+
+
+@guarded(Permission.manage_keys)
+def init_keys(ctx: AppContext, actor: Actor) -> tuple[KeyView, Changes]:
+    """Create the hall's first signing key. Raises ``Conflict`` if there is one already
+    (``rotate_keys`` replaces it) and ``SecretsUnavailable`` if it cannot be stored."""
+    with ctx.uow() as session:
+        existing = _current(session)
+    if existing is not None:
+        raise Conflict(
+            _("已有签名密钥 {key}。如需更换，请用“hall keys rotate”。").format(key=existing.key_id)
+        )
+    key_id, public_hex = _new_key(ctx)
+    with ctx.uow() as session:
+        if _current(session) is not None:
+            raise Conflict(_("另一个操作刚刚创建了签名密钥，请重试查看。"))
+        row = SigningKey(
+            key_id=key_id,
+            public_key=public_hex,
+            hall_code=ctx.settings.hall_code,
+            valid_from=ctx.clock.now(),
+            created_by=actor.username,
+        )
+        session.add(row)
+        session.flush()
+        record(
+            session,
+            ctx.clock,
+            actor,
+            "keys.init",
+            "signing_key",
+            row.id,
+            after={"key_id": key_id, "public_key": public_hex},
+            rows=[row],
+        )
+        view = _view(row)
+    return view, Changes(settings=True)
+
+
+@guarded(Permission.manage_keys)
+def rotate_keys(ctx: AppContext, actor: Actor, reason: str = "") -> tuple[KeyView, Changes]:
+    """Retire the current key (what it signed stays valid) and make a new one.
+
+    Raises ``Conflict`` when there is no key yet (``init_keys``)."""
+    with ctx.uow() as session:
+        if _current(session) is None:
+            raise Conflict(_("还没有签名密钥，请先运行“hall keys init”。"))
+    key_id, public_hex = _new_key(ctx)
+    with ctx.uow() as session:
+        old = _current(session)
+        assert old is not None
+        now = ctx.clock.now()
+        old.valid_until = now
+        row = SigningKey(
+            key_id=key_id,
+            public_key=public_hex,
+            hall_code=ctx.settings.hall_code,
+            valid_from=now,
+            created_by=actor.username,
+        )
+        session.add(row)
+        session.flush()
+        record(
+            session,
+            ctx.clock,
+            actor,
+            "keys.rotate",
+            "signing_key",
+            row.id,
+            before={"key_id": old.key_id},
+            after={"key_id": key_id, "public_key": public_hex, "reason": reason.strip()},
+            rows=[old, row],
+        )
+        old_id, view = old.key_id, _view(row)
+    # Nothing may sign with it any more; if the store fails now, the row still says it is
+    # retired, and a signature it made later is refused as made by an expired key.
+    with contextlib.suppress(SecretsUnavailable):
+        ctx.secrets().delete(_secret_name(old_id))
+    return view, Changes(settings=True)
+
+
+def list_keys(ctx: AppContext) -> list[KeyView]:
+    """Every public key this hall has used, newest first (public: no permission)."""
+    with ctx.uow() as session:
+        rows = session.scalars(select(SigningKey).order_by(SigningKey.valid_from.desc()))
+        return [_view(k) for k in rows]
+
+
+def current_key(ctx: AppContext) -> KeyView | None:
+    with ctx.uow() as session:
+        row = _current(session)
+        return _view(row) if row else None
+
+
+def sign_document(ctx: AppContext, facts: DocumentFacts) -> str:
+    """The QR payload for ``facts``, signed with the current key.
+
+    A person's ID number is masked before it is signed (anyone can read a QR code).
+    Raises ``SecretsUnavailable`` when there is no key or its private half is missing.
+    """
+    key = current_key(ctx)
+    if key is None:
+        raise SecretsUnavailable(
+            _("本大厅还没有签名密钥，文书上的二维码无法生成。请管理员运行“hall keys init”。")
+        )
+    secret = ctx.secrets().get(_secret_name(key.key_id))
+    if secret is None:
+        raise SecretsUnavailable(
+            _(
+                "本机找不到当前签名密钥 {key} 的私钥（{store}）。"
+                "请管理员在本机恢复密钥，或运行“hall keys rotate”。"
+            ).format(key=key.key_id, store=ctx.secrets().description)
+        )
+    private = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(secret))
+    public_raw = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    if public_raw.hex() != key.public_key:
+        raise SecretsUnavailable(
+            _("本机保存的私钥与当前签名密钥 {key} 不匹配，请管理员检查。").format(key=key.key_id)
+        )
+    signed = replace(facts, key_id=key.key_id, holder_code=mask_applicant_code(facts.holder_code))
+    body = payload.encode_body(signed)
+    return payload.assemble(body, private.sign(payload.DOMAIN + body))
