@@ -100,7 +100,9 @@ def run(argv: list[str]) -> int:
             if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
                 return 0
             assert dialog.ctx is not None
-            if not _show_main_window(app, dialog.ctx, dialog.actor):
+            if dialog.must_change_password and not _password_changed(dialog.ctx, dialog.actor):
+                continue  # declined: back to sign-in, nothing can be done with it
+            if not _show_main_window(app, dialog.ctx, dialog.actor, dialog.keyring_notice):
                 return 0
     finally:
         loader.close()
@@ -130,12 +132,26 @@ def _first_run_done(paths: Paths, loader: ContextLoader) -> bool:
     return FirstRunDialog(loader.result()).exec() == QDialog.DialogCode.Accepted
 
 
-def _show_main_window(app: QApplication, ctx: AppContext, actor: Actor) -> bool:
-    """Run the main window until it closes; True if the user signed out (sign in again)."""
+def _password_changed(ctx: AppContext, actor: Actor) -> bool:
+    """The first sign-in of an account an administrator made or reset: a new password
+    first (the services refuse the account until then). False if declined."""
+    from PySide6.QtWidgets import QDialog
+
+    from hall.ui.password_dialog import ChangePasswordDialog
+
+    dialog = ChangePasswordDialog(ctx, actor, forced=True)
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def _show_main_window(app: QApplication, ctx: AppContext, actor: Actor, notice: str | None) -> bool:
+    """Run the main window until it closes; True if the user signed out (sign in again).
+    ``notice`` says that secrets are in the encrypted file (no OS keyring), if so."""
     from hall.ui.main_window import MainWindow
 
     signed_out: list[bool] = []
-    window = MainWindow(ctx, actor)
+    if notice:
+        log.warning("%s", notice)
+    window = MainWindow(ctx, actor, keyring_notice=notice)
     window.signed_out.connect(lambda: signed_out.append(True))
     window.show()
     window.show_catalog()

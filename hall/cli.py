@@ -7,27 +7,24 @@ was refused lists its problems below that line). ``--json`` output is a contract
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import logging
 import os
 import sys
-import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from hall import __version__
-from hall.cli_parser import HallParser
+from hall.cli_parser import HallParser, pad
+from hall.cli_trust import operator_actor, passphrase_from_terminal
 from hall.core.clock import local_today
 from hall.core.errors import HallError, ImportRejected, os_reason
 from hall.core.i18n import _, set_language
 from hall.core.logconfig import setup_logging
 from hall.core.paths import resolve_paths
 from hall.core.settings import effective_counter, load_settings
-from hall.models.enums import Role
-from hall.services.audit import Actor
 from hall.services.context import AppContext, open_context
 from hall.services.json_reader import parse_iso_date
 
@@ -41,16 +38,6 @@ def _date(text: str) -> date:
         return parse_iso_date(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _actor(ctx: AppContext) -> Actor:
-    return Actor.as_operator(f"cli:{getpass.getuser()}", _("命令行"), ctx.counter)
-
-
-def _pad(text: str, width: int) -> str:
-    """``text`` padded to ``width`` columns; Chinese characters take two columns."""
-    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - used)
 
 
 def _print_json(value: Any) -> None:
@@ -74,6 +61,13 @@ def cmd_init(args: argparse.Namespace, ctx: AppContext) -> int:
                 n=report.applicants_loaded, m=report.credit_records_loaded
             )
         )
+    if report.key_created:
+        print(_("已生成文书签名密钥，私钥保存在{store}。").format(store=ctx.secrets().description))
+    elif args.demo:
+        from hall.services.signing import current_key
+
+        if current_key(ctx) is None:
+            print(_("本机没有可用的系统密钥环，未生成签名密钥；管理员可运行“hall keys init”。"))
     print(_("本机窗口编号：{counter}").format(counter=report.counter or _("（未设置）")))
     return 0
 
@@ -93,7 +87,7 @@ def cmd_catalog_import(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.services.catalog import import_catalog, read_catalog_file
 
     path = Path(args.file)
-    version, _changes = import_catalog(ctx, _actor(ctx), read_catalog_file(path), str(path))
+    version, _changes = import_catalog(ctx, operator_actor(ctx), read_catalog_file(path), str(path))
     print(
         _("已导入目录第{n}版“{label}”：许可事项{items}项，经营范围{scope}条。").format(
             n=version.number, label=version.label, items=version.items, scope=version.scope
@@ -120,7 +114,7 @@ def cmd_catalog_show(args: argparse.Namespace, ctx: AppContext) -> int:
     for item in catalog.items.values():
         limits = time_limit_text(item)
         print(
-            f"  {item.code:<12} {_pad(mode_name(item.reform_mode), 14)} {item.name}"
+            f"  {item.code:<12} {pad(mode_name(item.reform_mode), 14)} {item.name}"
             f"（{item.department_name}，{limits}）"
         )
     return 0
@@ -136,7 +130,7 @@ def cmd_calendar_import(args: argparse.Namespace, ctx: AppContext) -> int:
         raise HallError(
             _("无法读取日历文件 {path}：{reason}").format(path=path, reason=os_reason(exc))
         ) from exc
-    imported, _changes = import_calendar(ctx, _actor(ctx), raw, str(path))
+    imported, _changes = import_calendar(ctx, operator_actor(ctx), raw, str(path))
     schedule = imported.schedule
     print(
         _("已导入{year}年节假日安排：放假{h}天，调休上班{w}天。").format(
@@ -153,7 +147,7 @@ def cmd_credit_add(args: argparse.Namespace, ctx: AppContext) -> int:
 
     view, _changes = add_record(
         ctx,
-        _actor(ctx),
+        operator_actor(ctx),
         args.code,
         reason=args.reason,
         source=args.source or "",
@@ -183,8 +177,8 @@ def cmd_credit_list(args: argparse.Namespace, ctx: AppContext) -> int:
         print(_("失信主体名单中没有记录。"))
     for r in records:
         print(
-            f"{r.subject_code}  {_pad(r.subject_name or '', 32)} {r.since} ~ "
-            f"{_pad(str(r.until or _('长期')), 10)}  {r.reason}（{r.source}）"
+            f"{r.subject_code}  {pad(r.subject_name or '', 32)} {r.since} ~ "
+            f"{pad(str(r.until or _('长期')), 10)}  {r.reason}（{r.source}）"
         )
     return 0
 
@@ -291,6 +285,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
     p.set_defaults(handler=cmd_derive)
+
+    from hall import cli_trust
+
+    cli_trust.register(sub)
     return parser
 
 
@@ -315,6 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ) from exc
         effective_counter(settings)  # a malformed HALL_COUNTER is reported like any error
         ctx = open_context(paths, settings=settings)
+        ctx.passphrase = passphrase_from_terminal
         try:
             return handler(args, ctx)
         finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
@@ -62,3 +63,9 @@ class HallParser(argparse.ArgumentParser):
                 prog=self.prog, message=translate_error(message)
             ),
         )
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` columns; Chinese characters take two columns."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)

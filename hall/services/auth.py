@@ -248,6 +248,8 @@ def unlock(ctx: AppContext, actor: Actor, password: str) -> None:
         error = _check_password(session, ctx, user, password, actor.counter)
         if error is None:
             record(session, ctx.clock, actor, "user.unlock", "user", user.id)
+    if type(error) is AuthenticationFailed:
+        raise AuthenticationFailed(_("密码不正确。"))
     if error is not None:
         raise error
 

@@ -22,6 +22,8 @@ from hall.services.auth import create_user
 from hall.services.catalog import BUNDLED_CATALOG, import_catalog, read_catalog_file
 from hall.services.context import AppContext
 from hall.services.passwords import check_rules
+from hall.services.secrets import keyring_usable
+from hall.services.signing import current_key, init_keys
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,7 @@ class InitReport:
     applicants_loaded: int
     credit_records_loaded: int
     counter: str | None
+    key_created: bool = False
 
 
 def initialise(
@@ -113,6 +116,11 @@ def initialise(
     applicants = credits = 0
     if demo and not has_applicants:
         applicants, credits = _load_registry(ctx)
+    key_created = False
+    if demo and current_key(ctx) is None and keyring_usable():
+        # With no OS keyring the administrator sets a passphrase: ``hall keys init``.
+        init_keys(ctx, SYSTEM)
+        key_created = True
     if counter:
         ctx.settings.counter_code = counter
     elif demo and not ctx.settings.counter_code:
@@ -122,7 +130,7 @@ def initialise(
         ctx.settings.hall_name = str(hall.get("name", ""))
         ctx.settings.hall_code = str(hall.get("code", ""))
     ctx.save_settings()
-    return InitReport(not has_catalog, users, applicants, credits, ctx.counter)
+    return InitReport(not has_catalog, users, applicants, credits, ctx.counter, key_created)
 
 
 def _read_registry() -> dict[str, Any]:

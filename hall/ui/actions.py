@@ -1,4 +1,5 @@
-"""Every action of the main window, declared once: text, shortcut, status tip.
+"""Every action of the main window, declared once: text, shortcut, status tip, and the
+permission it needs (the services check it again; hiding is only a convenience).
 Menus are built from this table, so every action has a shortcut a clerk can learn.
 Shortcuts are spelled out: the platform's standard keys can be empty (e.g. Quit on some
 Linux desktops), and a clerk's keys must be the same on every counter."""
@@ -12,12 +13,18 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from hall.core.i18n import N_, _
+from hall.services.audit import Actor
+from hall.services.permissions import Permission, can
 
 
 class ActionId(Enum):
     catalog = "catalog"
     find = "find"
+    verify = "verify"
+    audit = "audit"
     lock = "lock"
+    change_password = "change_password"
+    sign_out = "sign_out"
     quit = "quit"
     about = "about"
 
@@ -27,23 +34,41 @@ class ActionSpec:
     text: str
     shortcut: str
     tip: str
+    permission: Permission | None = None  # None: every signed-in account
 
 
 SPECS: dict[ActionId, ActionSpec] = {
     ActionId.catalog: ActionSpec(N_("许可事项目录(&C)"), "F2", N_("浏览许可事项和经营范围")),
     ActionId.find: ActionSpec(N_("查找(&F)"), "Ctrl+F", N_("按名称、编码或拼音首字母查找")),
-    ActionId.lock: ActionSpec(N_("注销(&L)"), "Ctrl+L", N_("退出当前账号，回到登录")),
+    ActionId.verify: ActionSpec(
+        N_("核验文书二维码(&V)…"), "Ctrl+Shift+V", N_("扫描或粘贴文书上的二维码，离线核验真伪")
+    ),
+    ActionId.audit: ActionSpec(
+        N_("核验审计日志(&A)"),
+        "Ctrl+Shift+A",
+        N_("检查审计日志是否被改动"),
+        Permission.view_audit,
+    ),
+    ActionId.lock: ActionSpec(N_("锁定(&K)"), "Ctrl+L", N_("暂时离开：锁定窗口，输入密码后继续")),
+    ActionId.change_password: ActionSpec(
+        N_("修改密码(&P)…"), "Ctrl+Shift+P", N_("修改自己的登录密码")
+    ),
+    ActionId.sign_out: ActionSpec(N_("注销(&L)"), "Ctrl+Shift+L", N_("退出当前账号，回到登录")),
     ActionId.quit: ActionSpec(N_("退出(&Q)"), "Ctrl+Q", N_("关闭程序")),
     ActionId.about: ActionSpec(N_("关于(&A)"), "F1", N_("版本和数据位置")),
 }
 
 
-def build_actions(parent: QWidget) -> dict[ActionId, QAction]:
+def build_actions(parent: QWidget, actor: Actor) -> dict[ActionId, QAction]:
+    """The actions ``actor`` may use (the others are made, but hidden and disabled)."""
     actions = {}
     for action_id, spec in SPECS.items():
         action = QAction(_(spec.text), parent)
         action.setShortcut(QKeySequence(spec.shortcut))
         action.setStatusTip(_(spec.tip))
         action.setObjectName(f"action_{action_id.value}")
+        allowed = spec.permission is None or can(actor, spec.permission)
+        action.setVisible(allowed)
+        action.setEnabled(allowed)
         actions[action_id] = action
     return actions

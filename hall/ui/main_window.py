@@ -1,11 +1,21 @@
-"""The main window: a shell of pages, menus built from the action table, a status bar."""
+"""The main window: a shell of pages, menus built from the action table, a status bar,
+and the idle lock (the work stays on its page behind the lock screen)."""
 
 from __future__ import annotations
 
 from html import escape
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
 
 from hall import __version__
 from hall.core.i18n import _
@@ -15,20 +25,37 @@ from hall.services.context import AppContext
 from hall.ui.actions import ActionId, build_actions
 from hall.ui.bus import ChangeBus
 from hall.ui.catalog_page import CatalogPage
+from hall.ui.errors import show_error
+from hall.ui.idle import IdleWatcher
+from hall.ui.lock_screen import LockScreen
+from hall.ui.tasks import run_task
 from hall.ui.widgets import named
+
+MINUTE_MS = 60_000
 
 
 class MainWindow(QMainWindow):
     signed_out = Signal()
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        actor: Actor,
+        parent: QWidget | None = None,
+        *,
+        keyring_notice: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.actor = actor
+        self.keyring_notice = keyring_notice
         self.bus = ChangeBus(self)
-        self.actions_ = build_actions(self)
+        self.actions_ = build_actions(self, actor)
+        self._focus_before_lock: QWidget | None = None
         self._build_ui()
         self._connect()
+        self.idle = IdleWatcher(ctx.settings.idle_lock_minutes * MINUTE_MS, self)
+        self.idle.idle.connect(self.lock)
 
     def _build_ui(self) -> None:
         hall = self.ctx.settings.hall_name or _("政务服务大厅")
@@ -41,16 +68,25 @@ class MainWindow(QMainWindow):
         self.pages = named(QStackedWidget(), "pages")
         self.catalog_page = CatalogPage(self.ctx, self)
         self.pages.addWidget(self.catalog_page)
-        self.setCentralWidget(self.pages)
+        self.lock_screen = LockScreen(self.ctx, self.actor, self)
+        # The outer stack: the work, or the lock screen in front of it (nothing is torn down).
+        self.screens = named(QStackedWidget(), "screens")
+        self.screens.addWidget(self.pages)
+        self.screens.addWidget(self.lock_screen)
+        self.setCentralWidget(self.screens)
 
         a = self.actions_
         menu = self.menuBar().addMenu(_("文件(&F)"))
-        menu.addAction(a[ActionId.lock])
+        for action_id in (ActionId.lock, ActionId.change_password, ActionId.sign_out):
+            menu.addAction(a[action_id])
         menu.addSeparator()
         menu.addAction(a[ActionId.quit])
         menu = self.menuBar().addMenu(_("业务(&B)"))
         menu.addAction(a[ActionId.catalog])
         menu.addAction(a[ActionId.find])
+        menu.addSeparator()
+        menu.addAction(a[ActionId.verify])
+        menu.addAction(a[ActionId.audit])
         menu = self.menuBar().addMenu(_("帮助(&H)"))
         menu.addAction(a[ActionId.about])
 
@@ -65,10 +101,18 @@ class MainWindow(QMainWindow):
         )
         self.connection_label = named(QLabel(_("单机运行 · 本机数据库")), "statusConnection")
         self.catalog_label = named(QLabel(), "statusCatalog")
+        self.secrets_label = named(QLabel(), "statusSecrets")
+        if self.keyring_notice:
+            self.secrets_label.setText(_("密钥：加密文件"))
+            self.secrets_label.setToolTip(self.keyring_notice)
+            self.secrets_label.setStyleSheet("color: #8a5a00;")
+        else:
+            self.secrets_label.hide()
         for widget in (
             self.user_label,
             self.counter_label,
             self.catalog_label,
+            self.secrets_label,
             self.connection_label,
         ):
             status.addPermanentWidget(widget)
@@ -78,9 +122,15 @@ class MainWindow(QMainWindow):
         a = self.actions_
         a[ActionId.catalog].triggered.connect(self.show_catalog)
         a[ActionId.find].triggered.connect(self.show_catalog)
+        a[ActionId.verify].triggered.connect(self.verify_document)
+        a[ActionId.audit].triggered.connect(self.verify_audit)
         a[ActionId.quit].triggered.connect(self.close)
-        a[ActionId.lock].triggered.connect(self.sign_out)
+        a[ActionId.lock].triggered.connect(self.lock)
+        a[ActionId.change_password].triggered.connect(self.change_password)
+        a[ActionId.sign_out].triggered.connect(self.sign_out)
         a[ActionId.about].triggered.connect(self.about)
+        self.lock_screen.unlocked.connect(self.unlock)
+        self.lock_screen.sign_out_requested.connect(self.sign_out)
         self.bus.catalog_changed.connect(self.catalog_page.reload_catalog)
         self.bus.catalog_changed.connect(self._show_catalog_version)
 
@@ -89,13 +139,91 @@ class MainWindow(QMainWindow):
         self.catalog_label.setText(_("目录第{n}版").format(n=catalog.number))
         self.catalog_label.setToolTip(catalog.label)
 
+    # --- the idle lock ------------------------------------------------------------------
+
+    @property
+    def locked(self) -> bool:
+        return self.screens.currentWidget() is self.lock_screen
+
+    def lock(self) -> None:
+        """Hide the work behind the lock screen; every action but quitting is off."""
+        if self.locked:
+            return
+        self._focus_before_lock = QApplication.focusWidget()
+        # A dialog left open over the window would still show the work: close it. (Dialogs
+        # are short questions; the work itself lives on the pages, which stay as they are.)
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
+        self.idle.pause()
+        for action_id, action in self.actions_.items():
+            action.setEnabled(action_id is ActionId.quit)
+        self.screens.setCurrentWidget(self.lock_screen)
+        self.lock_screen.reset()
+
+    def unlock(self) -> None:
+        from hall.services.permissions import can
+        from hall.ui.actions import SPECS
+
+        for action_id, action in self.actions_.items():
+            spec = SPECS[action_id]
+            action.setEnabled(spec.permission is None or can(self.actor, spec.permission))
+        self.screens.setCurrentWidget(self.pages)
+        if self._focus_before_lock is not None:
+            self._focus_before_lock.setFocus()
+        self.idle.resume()
+
+    # --- actions -----------------------------------------------------------------------
+
     def show_catalog(self) -> None:
         self.pages.setCurrentWidget(self.catalog_page)
         self.catalog_page.focus_search()
 
+    def change_password(self) -> None:
+        from hall.ui.password_dialog import ChangePasswordDialog
+
+        if ChangePasswordDialog(self.ctx, self.actor, parent=self).exec():
+            self.statusBar().showMessage(_("密码已修改。"), 5000)
+
+    def verify_document(self) -> None:
+        from hall.ui.verify_dialog import VerifyDialog
+
+        VerifyDialog(self.ctx, self).exec()
+
+    def verify_audit(self) -> None:
+        from hall.services.audit_chain import ChainReport, verify_chain
+
+        self.statusBar().showMessage(_("正在核验审计日志……"))
+
+        def done(report: ChainReport) -> None:
+            self.statusBar().clearMessage()
+            if report.broken is None:
+                QMessageBox.information(
+                    self,
+                    _("审计日志"),
+                    _("审计日志完整：{n}条记录，未发现改动。").format(n=report.entries),
+                )
+                return
+            b = report.broken
+            QMessageBox.critical(
+                self,
+                _("审计日志已被改动"),
+                _("第一处问题在第{seq}条记录：{reason}").format(seq=b.seq, reason=b.reason),
+            )
+
+        def failed(exc: BaseException) -> None:
+            self.statusBar().clearMessage()
+            show_error(self, exc)
+
+        run_task(self, lambda: verify_chain(self.ctx, self.actor), done, failed)
+
     def sign_out(self) -> None:
         self.signed_out.emit()
         self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.idle.stop()
+        super().closeEvent(event)
 
     def about(self) -> None:
         paths = self.ctx.paths

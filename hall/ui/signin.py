@@ -40,6 +40,8 @@ class SignInDialog(QDialog):
         self.settings = loader.settings
         self.ctx: AppContext | None = None
         self.actor: Actor | None = None
+        self.must_change_password = False
+        self.keyring_notice: str | None = None
         self._build_ui()
 
     def _build_ui(self) -> None:
@@ -105,13 +107,15 @@ class SignInDialog(QDialog):
             self.counter.text(),
         )
 
-        def work() -> tuple[AppContext, Actor]:
-            # Off the GUI thread: argon2 takes a noticeable moment, and the database stack
-            # may still be loading.
-            from hall.services.auth import sign_in
+        def work() -> tuple[AppContext, Actor, bool, str | None]:
+            # Off the GUI thread: argon2 takes a noticeable moment, the database stack may
+            # still be loading, and finding the OS keyring may ask the desktop's services.
+            from hall.services.auth import must_change_password, sign_in
+            from hall.services.secrets import keyring_notice
 
             ctx = self.loader.result()
-            return ctx, sign_in(ctx, username, password, counter)
+            actor = sign_in(ctx, username, password, counter)
+            return ctx, actor, must_change_password(ctx, actor), keyring_notice()
 
         self._set_busy(True)
         run_task(self, work, self._signed_in, self._refused)
@@ -125,8 +129,8 @@ class SignInDialog(QDialog):
         if busy:
             self.message.setText(_("正在登录……"))
 
-    def _signed_in(self, result: tuple[AppContext, Actor]) -> None:
-        ctx, actor = result
+    def _signed_in(self, result: tuple[AppContext, Actor, bool, str | None]) -> None:
+        ctx, actor, self.must_change_password, self.keyring_notice = result
         self._set_busy(False)
         if actor.counter != self.settings.counter_code and not os.environ.get("HALL_COUNTER"):
             self.settings.counter_code = actor.counter

@@ -1,0 +1,339 @@
+"""The administrator's trust commands: ``hall users``, ``hall keys``, ``hall verify``,
+``hall audit verify`` and ``hall documents revoke``. Registered by :mod:`hall.cli`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import secrets
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from hall.core.errors import HallError
+from hall.core.i18n import _
+from hall.models.enums import Role
+from hall.services.audit import Actor
+from hall.services.context import AppContext
+
+Handler = Callable[[argparse.Namespace, AppContext], int]
+
+
+def operator_actor(ctx: AppContext) -> Actor:
+    """Who the command line acts as: the machine's operator, with the administrator's
+    rights (whoever can run it here can read the data folder anyway), audited by name."""
+    return Actor.as_operator(f"cli:{getpass.getuser()}", _("命令行"), ctx.counter)
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def temporary_password() -> str:
+    """A password to hand over once, e.g. ``k7mp-2qx9-w4dh``: the account must change it."""
+    alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+    while True:
+        groups = ["".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3)]
+        text = "-".join(groups)
+        if any(ch.isdigit() for ch in text) and any(ch.isalpha() for ch in text):
+            return text
+
+
+def passphrase_from_terminal(creating: bool) -> str:
+    """The secrets file's passphrase: ``HALL_SECRETS_PASSPHRASE``, else asked at the
+    terminal (twice when the file is new). Says first why it is needed."""
+    from hall.services.secrets import keyring_notice
+
+    notice = keyring_notice()
+    if notice:
+        print(_("注意：{notice}").format(notice=notice), file=sys.stderr)
+    given = os.environ.get("HALL_SECRETS_PASSPHRASE")
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise HallError(
+            _("需要密钥文件的口令：请设置环境变量 HALL_SECRETS_PASSPHRASE，或在终端中运行。")
+        )
+    if not creating:
+        return getpass.getpass(_("密钥文件口令："))
+    first = getpass.getpass(_("为密钥文件设置口令（至少10位）："))
+    if getpass.getpass(_("再次输入口令：")) != first:
+        raise HallError(_("两次输入的口令不一致，未作任何改动。"))
+    return first
+
+
+# --- users ---------------------------------------------------------------------------------
+
+
+def cmd_users_add(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.auth import create_user, role_name
+
+    password = args.password or temporary_password()
+    view, _changes = create_user(
+        ctx,
+        operator_actor(ctx),
+        args.username,
+        args.name or args.username,
+        Role(args.role),
+        password,
+        departments=args.department,
+    )
+    print(
+        _("已创建账号 {user}（{name}，{role}）。").format(
+            user=view.username, name=view.display_name, role=role_name(view.role)
+        )
+    )
+    if not args.password:
+        print(_("初始密码：{password}（首次登录时须修改）").format(password=password))
+    return 0
+
+
+def cmd_users_list(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.cli_parser import pad
+    from hall.services.auth import list_users, role_name
+
+    users = list_users(ctx, operator_actor(ctx))
+    if args.json:
+        _print_json([u.to_json() for u in users])
+        return 0
+    now = ctx.clock.now()
+    for u in users:
+        state = [] if u.active else [_("已停用")]
+        if u.locked_until and u.locked_until > now:
+            until = u.locked_until.astimezone(ctx.clock.zone)
+            state.append(_("锁定至 {time}").format(time=f"{until:%H:%M}"))
+        if u.must_change_password:
+            state.append(_("待改密码"))
+        depts = ",".join(u.departments)
+        print(
+            f"{u.username:<16} {pad(u.display_name, 12)} {pad(role_name(u.role), 14)} "
+            f"{pad(depts, 10)} {'，'.join(state)}".rstrip()
+        )
+    return 0
+
+
+def cmd_users_disable(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.auth import set_active
+
+    view, _changes = set_active(ctx, operator_actor(ctx), args.username, False)
+    print(_("账号 {user} 已停用。").format(user=view.username))
+    return 0
+
+
+def cmd_users_enable(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.auth import set_active
+
+    view, _changes = set_active(ctx, operator_actor(ctx), args.username, True)
+    print(_("账号 {user} 已启用。").format(user=view.username))
+    return 0
+
+
+def cmd_users_reset(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.auth import reset_password
+
+    password = args.password or temporary_password()
+    view, _changes = reset_password(ctx, operator_actor(ctx), args.username, password)
+    print(_("账号 {user} 的密码已重置，锁定已解除。").format(user=view.username))
+    if not args.password:
+        print(_("临时密码：{password}（登录时须修改）").format(password=password))
+    return 0
+
+
+# --- keys ----------------------------------------------------------------------------------
+
+
+def _print_key(key: Any, ctx: AppContext) -> None:
+    zone = ctx.clock.zone
+    since = key.valid_from.astimezone(zone)
+    until = key.valid_until.astimezone(zone) if key.valid_until else None
+    state = _("当前") if key.current else _("已停用 {time}").format(time=f"{until:%Y-%m-%d %H:%M}")
+    print(_("密钥 {key}（Ed25519，{state}，启用于 {since}）").format(
+        key=key.key_id, state=state, since=f"{since:%Y-%m-%d %H:%M}"
+    ))  # fmt: skip
+    print(f"  {key.public_key}")
+
+
+def cmd_keys_init(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.signing import init_keys
+
+    key, _changes = init_keys(ctx, operator_actor(ctx))
+    print(_("已生成本大厅的签名密钥，私钥保存在{store}。").format(store=ctx.secrets().description))
+    _print_key(key, ctx)
+    return 0
+
+
+def cmd_keys_rotate(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.signing import rotate_keys
+
+    key, _changes = rotate_keys(ctx, operator_actor(ctx), args.reason or "")
+    print(_("已更换签名密钥；旧密钥签发的文书仍可核验。"))
+    _print_key(key, ctx)
+    return 0
+
+
+def cmd_keys_show(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.signing import list_keys
+
+    keys = list_keys(ctx)
+    if args.json:
+        _print_json([k.to_json() for k in keys])
+        return 0
+    if not keys:
+        print(_("还没有签名密钥。管理员可运行“hall keys init”生成。"))
+        return 1
+    for key in keys:
+        _print_key(key, ctx)
+    return 0
+
+
+# --- verify, audit, revoke -----------------------------------------------------------------
+
+
+def cmd_verify(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.masking import mask_applicant_code
+    from hall.services.verification import kind_name, verify_payload
+
+    text = sys.stdin.read() if args.payload == "-" else args.payload
+    # A scanner ends with Enter; a terminal may add spaces. Nothing else is forgiven.
+    result = verify_payload(ctx, text.strip())
+    if args.json:
+        _print_json(result.to_json())
+        return 0 if result.valid else 1
+    print(result.message)
+    facts = result.facts
+    if facts is not None:
+        rows = [
+            (_("文书"), kind_name(facts.kind)),
+            (_("编号"), facts.number),
+            (_("持有人"), facts.holder),
+            (_("证件号码"), mask_applicant_code(facts.holder_code)),
+            (_("事项"), facts.item),
+            (_("签发日期"), facts.issued.isoformat()),
+            (_("有效期至"), facts.valid_until.isoformat() if facts.valid_until else _("长期")),
+            (_("签名密钥"), facts.key_id),
+        ]
+        for label, value in rows:
+            print(f"  {label}：{value}")
+    if result.revocation is not None:
+        at = result.revocation.at.astimezone(ctx.clock.zone)
+        print(_("  撤销：{time}，{reason}").format(
+            time=f"{at:%Y-%m-%d %H:%M}", reason=result.revocation.reason
+        ))  # fmt: skip
+    return 0 if result.valid else 1
+
+
+def cmd_audit_verify(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.audit_chain import verify_chain
+
+    report = verify_chain(ctx, operator_actor(ctx))
+    if args.json:
+        _print_json(
+            {
+                "intact": report.intact,
+                "entries": report.entries,
+                "chains": report.chains,
+                "broken": report.broken.to_json() if report.broken else None,
+            }
+        )
+        return 0 if report.intact else 1
+    if report.broken is None:
+        print(_("审计日志完整：{n}条记录，未发现改动。").format(n=report.entries))
+        return 0
+    b = report.broken
+    print(_("审计日志已被改动！第一处问题在第{seq}条记录：{reason}").format(
+        seq=b.seq, reason=b.reason
+    ))  # fmt: skip
+    if b.id is not None:
+        at = b.at.astimezone(ctx.clock.zone) if b.at else None
+        print(
+            _("  记录 {id}，{time}，{actor}，{action}").format(
+                id=b.id, time=f"{at:%Y-%m-%d %H:%M:%S}" if at else "", actor=b.actor,
+                action=b.action,
+            )
+        )  # fmt: skip
+    return 1
+
+
+def cmd_documents_revoke(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.payload import DocumentKind
+    from hall.services.verification import kind_name, revoke_document
+
+    kind = DocumentKind(args.kind)
+    revoke_document(ctx, operator_actor(ctx), kind, args.number, args.reason)
+    print(_("已撤销{kind} {number}；其二维码今后核验为“已撤销”。").format(
+        kind=kind_name(kind), number=args.number.strip()
+    ))  # fmt: skip
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add the trust commands to the ``hall`` parser's subcommands."""
+    from hall.services.payload import DocumentKind
+
+    roles = [r.value for r in Role]
+
+    users = sub.add_parser("users", help=_("账号管理（管理员）")).add_subparsers(
+        dest="users_command", required=True, metavar=_("子命令")
+    )
+    p = users.add_parser("add", help=_("新建账号（首次登录须修改密码）"))
+    p.add_argument("username", help=_("用户名：字母、数字、点和下划线"))
+    p.add_argument("--name", help=_("姓名"))
+    p.add_argument(
+        "--role", required=True, choices=roles,
+        help=_("角色：clerk 窗口受理员、guide 导办员、reviewer 部门审批人员、"
+               "supervisor 值班长、admin 系统管理员"),
+    )  # fmt: skip
+    p.add_argument(
+        "--department", nargs="+", default=[], metavar=_("部门代码"),
+        help=_("部门审批人员所属的部门，如 SAMR"),
+    )  # fmt: skip
+    p.add_argument("--password", help=_("初始密码（不填则生成一个临时密码）"))
+    p.set_defaults(handler=cmd_users_add)
+    p = users.add_parser("list", help=_("列出账号"))
+    p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
+    p.set_defaults(handler=cmd_users_list)
+    p = users.add_parser("disable", help=_("停用账号"))
+    p.add_argument("username", help=_("用户名"))
+    p.set_defaults(handler=cmd_users_disable)
+    p = users.add_parser("enable", help=_("重新启用账号"))
+    p.add_argument("username", help=_("用户名"))
+    p.set_defaults(handler=cmd_users_enable)
+    p = users.add_parser("reset-password", help=_("重置密码并解除锁定（登录时须修改）"))
+    p.add_argument("username", help=_("用户名"))
+    p.add_argument("--password", help=_("新的临时密码（不填则自动生成）"))
+    p.set_defaults(handler=cmd_users_reset)
+
+    keys = sub.add_parser("keys", help=_("文书签名密钥（管理员）")).add_subparsers(
+        dest="keys_command", required=True, metavar=_("子命令")
+    )
+    p = keys.add_parser("init", help=_("生成本大厅的签名密钥"))
+    p.set_defaults(handler=cmd_keys_init)
+    p = keys.add_parser("show-public", help=_("显示公钥（当前和已停用的）"))
+    p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
+    p.set_defaults(handler=cmd_keys_show)
+    p = keys.add_parser("rotate", help=_("更换签名密钥（旧密钥签发的文书仍有效）"))
+    p.add_argument("--reason", help=_("更换原因"))
+    p.set_defaults(handler=cmd_keys_rotate)
+
+    p = sub.add_parser("verify", help=_("核验文书二维码的内容（离线）"))
+    p.add_argument("payload", help=_("扫码得到的文字；“-”表示从标准输入读取"))
+    p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
+    p.set_defaults(handler=cmd_verify)
+
+    audit = sub.add_parser("audit", help=_("审计日志")).add_subparsers(
+        dest="audit_command", required=True, metavar=_("子命令")
+    )
+    p = audit.add_parser("verify", help=_("核验审计日志的哈希链，指出第一条被改动的记录"))
+    p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
+    p.set_defaults(handler=cmd_audit_verify)
+
+    docs = sub.add_parser("documents", help=_("已出具的文书")).add_subparsers(
+        dest="documents_command", required=True, metavar=_("子命令")
+    )
+    p = docs.add_parser("revoke", help=_("撤销文书：其二维码今后核验为“已撤销”"))
+    p.add_argument("kind", choices=[k.value for k in DocumentKind], help=_("文书种类"))
+    p.add_argument("number", help=_("文书编号"))
+    p.add_argument("--reason", required=True, help=_("撤销原因"))
+    p.set_defaults(handler=cmd_documents_revoke)
