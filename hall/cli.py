@@ -167,17 +167,22 @@ def cmd_credit_add(args: argparse.Namespace, ctx: AppContext) -> int:
 
 def cmd_credit_list(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.services.credit import list_records
+    from hall.services.masking import mask_applicant_code
 
     on = None if args.all else local_today(ctx.clock)
     records = list_records(ctx, in_force_on=on)
+    # A list: persons' ID numbers masked (enterprises' credit codes are public).
     if args.json:
-        _print_json([r.to_json() for r in records])
+        rows = [r.to_json() for r in records]
+        for row in rows:
+            row["code"] = mask_applicant_code(str(row["code"]))
+        _print_json(rows)
         return 0
     if not records:
         print(_("失信主体名单中没有记录。"))
     for r in records:
         print(
-            f"{r.subject_code}  {pad(r.subject_name or '', 32)} {r.since} ~ "
+            f"{mask_applicant_code(r.subject_code)}  {pad(r.subject_name or '', 32)} {r.since} ~ "
             f"{pad(str(r.until or _('长期')), 10)}  {r.reason}（{r.source}）"
         )
     return 0

@@ -192,8 +192,7 @@ def cmd_keys_show(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def cmd_verify(args: argparse.Namespace, ctx: AppContext) -> int:
-    from hall.services.masking import mask_applicant_code
-    from hall.services.verification import kind_name, verify_payload
+    from hall.services.verification import fact_rows, verify_payload
 
     text = sys.stdin.read() if args.payload == "-" else args.payload
     # A scanner ends with Enter; a terminal may add spaces. Nothing else is forgiven.
@@ -202,25 +201,8 @@ def cmd_verify(args: argparse.Namespace, ctx: AppContext) -> int:
         _print_json(result.to_json())
         return 0 if result.valid else 1
     print(result.message)
-    facts = result.facts
-    if facts is not None:
-        rows = [
-            (_("文书"), kind_name(facts.kind)),
-            (_("编号"), facts.number),
-            (_("持有人"), facts.holder),
-            (_("证件号码"), mask_applicant_code(facts.holder_code)),
-            (_("事项"), facts.item),
-            (_("签发日期"), facts.issued.isoformat()),
-            (_("有效期至"), facts.valid_until.isoformat() if facts.valid_until else _("长期")),
-            (_("签名密钥"), facts.key_id),
-        ]
-        for label, value in rows:
-            print(f"  {label}：{value}")
-    if result.revocation is not None:
-        at = result.revocation.at.astimezone(ctx.clock.zone)
-        print(_("  撤销：{time}，{reason}").format(
-            time=f"{at:%Y-%m-%d %H:%M}", reason=result.revocation.reason
-        ))  # fmt: skip
+    for label, value in fact_rows(result, ctx.clock.zone):
+        print(f"  {label}：{value}")
     return 0 if result.valid else 1
 
 

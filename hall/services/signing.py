@@ -76,15 +76,22 @@ def _current(session: Session) -> SigningKey | None:
     return session.scalar(select(SigningKey).where(SigningKey.valid_until.is_(None)))
 
 
-def _new_key(ctx: AppContext) -> tuple[str, str]:
-    """Make a key pair and put its private half in the secret store first: if saving the
-    public half fails afterwards, an unused secret is all that is left behind."""
+def _new_key(ctx: AppContext, actor: Actor) -> SigningKey:
+    """Make a key pair, put its private half in the secret store and return the (unsaved)
+    row of its public half. The secret goes first: if saving the row fails afterwards,
+    an unused secret is all that is left behind."""
     private = Ed25519PrivateKey.generate()
     public_raw = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     key_id = key_id_of(public_raw)
     private_raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     ctx.secrets().set(_secret_name(key_id), private_raw.hex())
-    return key_id, public_raw.hex()
+    return SigningKey(
+        key_id=key_id,
+        public_key=public_raw.hex(),
+        hall_code=ctx.settings.hall_code,
+        valid_from=ctx.clock.now(),
+        created_by=actor.username,
+    )
 
 
 @guarded(Permission.manage_keys)
@@ -97,17 +104,10 @@ def init_keys(ctx: AppContext, actor: Actor) -> tuple[KeyView, Changes]:
         raise Conflict(
             _("已有签名密钥 {key}。如需更换，请用“hall keys rotate”。").format(key=existing.key_id)
         )
-    key_id, public_hex = _new_key(ctx)
+    row = _new_key(ctx, actor)
     with ctx.uow() as session:
         if _current(session) is not None:
             raise Conflict(_("另一个操作刚刚创建了签名密钥，请重试查看。"))
-        row = SigningKey(
-            key_id=key_id,
-            public_key=public_hex,
-            hall_code=ctx.settings.hall_code,
-            valid_from=ctx.clock.now(),
-            created_by=actor.username,
-        )
         session.add(row)
         session.flush()
         record(
@@ -117,7 +117,7 @@ def init_keys(ctx: AppContext, actor: Actor) -> tuple[KeyView, Changes]:
             "keys.init",
             "signing_key",
             row.id,
-            after={"key_id": key_id, "public_key": public_hex},
+            after={"key_id": row.key_id, "public_key": row.public_key},
             rows=[row],
         )
         view = _view(row)
@@ -132,19 +132,11 @@ def rotate_keys(ctx: AppContext, actor: Actor, reason: str = "") -> tuple[KeyVie
     with ctx.uow() as session:
         if _current(session) is None:
             raise Conflict(_("还没有签名密钥，请先运行“hall keys init”。"))
-    key_id, public_hex = _new_key(ctx)
+    row = _new_key(ctx, actor)
     with ctx.uow() as session:
         old = _current(session)
         assert old is not None
-        now = ctx.clock.now()
-        old.valid_until = now
-        row = SigningKey(
-            key_id=key_id,
-            public_key=public_hex,
-            hall_code=ctx.settings.hall_code,
-            valid_from=now,
-            created_by=actor.username,
-        )
+        old.valid_until = row.valid_from
         session.add(row)
         session.flush()
         record(
@@ -155,7 +147,7 @@ def rotate_keys(ctx: AppContext, actor: Actor, reason: str = "") -> tuple[KeyVie
             "signing_key",
             row.id,
             before={"key_id": old.key_id},
-            after={"key_id": key_id, "public_key": public_hex, "reason": reason.strip()},
+            after={"key_id": row.key_id, "public_key": row.public_key, "reason": reason.strip()},
             rows=[old, row],
         )
         old_id, view = old.key_id, _view(row)

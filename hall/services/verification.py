@@ -9,7 +9,7 @@ signed at a time its key was not in use (``key_expired``); revoked since it was 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from enum import StrEnum
 
 from cryptography.exceptions import InvalidSignature
@@ -24,6 +24,7 @@ from hall.services import payload
 from hall.services.audit import Actor, record
 from hall.services.changes import Changes
 from hall.services.context import AppContext
+from hall.services.masking import mask_applicant_code
 from hall.services.payload import DocumentFacts, DocumentKind, PayloadFormatError
 from hall.services.permissions import Permission, guarded
 from hall.services.signing import KeyView, _view
@@ -101,6 +102,28 @@ class Verification:
             if self.revocation
             else None,
         }
+
+
+def fact_rows(result: Verification, zone: tzinfo) -> list[tuple[str, str]]:
+    """What the code vouches for, as (label, value) lines for a person to read; a
+    person's ID number masked."""
+    facts = result.facts
+    if facts is None:
+        return []
+    rows = [
+        (_("文书"), kind_name(facts.kind)),
+        (_("编号"), facts.number),
+        (_("持有人"), facts.holder),
+        (_("证件号码"), mask_applicant_code(facts.holder_code)),
+        (_("事项"), facts.item),
+        (_("签发日期"), facts.issued.isoformat()),
+        (_("有效期至"), facts.valid_until.isoformat() if facts.valid_until else _("长期")),
+        (_("签名密钥"), facts.key_id),
+    ]
+    if result.revocation is not None:
+        at = result.revocation.at.astimezone(zone)
+        rows.append((_("撤销"), f"{at:%Y-%m-%d %H:%M} {result.revocation.reason}"))
+    return rows
 
 
 def verify_payload(ctx: AppContext, text: str, *, today: date | None = None) -> Verification:

@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
 
 from hall.core.i18n import _
 from hall.services.context import AppContext
-from hall.services.masking import mask_applicant_code
-from hall.services.verification import Verification, kind_name, verify_payload
+from hall.services.verification import Verification, fact_rows, verify_payload
 from hall.ui.errors import show_error
 from hall.ui.tasks import run_task
 from hall.ui.widgets import named
@@ -28,21 +27,8 @@ def verification_html(result: Verification, ctx: AppContext) -> str:
     """The verdict in colour and the facts as a table; every value escaped."""
     colour = "#1b5e20" if result.valid else "#b00020"
     parts = [f'<p style="color:{colour}; font-size:14pt;"><b>{escape(result.message)}</b></p>']
-    facts = result.facts
-    if facts is not None:
-        rows = [
-            (_("文书"), kind_name(facts.kind)),
-            (_("编号"), facts.number),
-            (_("持有人"), facts.holder),
-            (_("证件号码"), mask_applicant_code(facts.holder_code)),
-            (_("事项"), facts.item),
-            (_("签发日期"), facts.issued.isoformat()),
-            (_("有效期至"), facts.valid_until.isoformat() if facts.valid_until else _("长期")),
-            (_("签名密钥"), facts.key_id),
-        ]
-        if result.revocation is not None:
-            at = result.revocation.at.astimezone(ctx.clock.zone)
-            rows.append((_("撤销"), f"{at:%Y-%m-%d %H:%M} {result.revocation.reason}"))
+    rows = fact_rows(result, ctx.clock.zone)
+    if rows:
         parts.append("<table cellspacing=4>")
         parts += [
             f"<tr><td style='color:#555'>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in rows

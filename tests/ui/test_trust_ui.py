@@ -41,7 +41,7 @@ def test_idle_window_locks_and_keeps_the_work_until_the_password(qtbot, ctx, cle
     qtbot.keyClicks(screen.password, "wrong password 1")
     qtbot.keyClick(screen.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not screen.busy, timeout=10_000)
-    assert window.locked and "用户名或密码错误" in screen.message.text()
+    assert window.locked and screen.message.text() == "密码不正确。"
 
     qtbot.keyClicks(screen.password, "correct horse 1")
     qtbot.keyClick(screen.password, Qt.Key.Key_Return)
