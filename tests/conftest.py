@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+import keyring
+import keyring.backends.fail
 import pytest
 
 # pytest-qt has no setting for the platform; without this Qt aborts on a machine with no display.
@@ -20,6 +22,10 @@ from hall.core.paths import Paths
 from hall.models.enums import Role
 from hall.services.audit import Actor
 from hall.services.context import AppContext, open_context
+
+# No test may read or write the OS keyring of the machine it runs on: by default there
+# is none (as on a headless counter); tests that need one install an in-memory keyring.
+keyring.set_keyring(keyring.backends.fail.Keyring())
 
 DATA = Path(__file__).parent / "data"
 SMALL_CATALOG = DATA / "catalog_small.json"

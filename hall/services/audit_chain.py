@@ -82,6 +82,13 @@ def verify_chain(ctx: AppContext, actor: Actor) -> ChainReport:
     count = 0
     with ctx.uow() as session:
         heads = {h.chain: h for h in session.scalars(select(AuditHead))}
+        if not any(h.local for h in heads.values()):
+            # The migrations make it; without it the newest entries could be gone unseen.
+            return ChainReport(
+                0,
+                0,
+                BrokenEntry("", 0, None, None, None, None, _("本机审计日志的链头记录被删除了。")),
+            )
         chains: set[str] = set()
         current: str | None = None
         prev_hash, prev_seq = GENESIS, 0
@@ -101,9 +108,7 @@ def verify_chain(ctx: AppContext, actor: Actor) -> ChainReport:
                     len(chains),
                     _broken(
                         e,
-                        _("第{n}条之前缺少记录（第{first}至{last}条被删除）。").format(
-                            n=e.seq, first=prev_seq + 1, last=e.seq - 1
-                        )
+                        _missing_text(prev_seq + 1, e.seq - 1)
                         if e.seq > prev_seq + 1
                         else _("序号与前一条重复或倒退，记录被调换或插入。"),
                     ),
@@ -139,6 +144,12 @@ def verify_chain(ctx: AppContext, actor: Actor) -> ChainReport:
                     ),
                 )
     return ChainReport(count, len(chains), None)
+
+
+def _missing_text(first: int, last: int) -> str:
+    if first == last:
+        return _("前面缺少第{n}条记录（被删除）。").format(n=first)
+    return _("前面缺少第{first}至{last}条记录（被删除）。").format(first=first, last=last)
 
 
 def _check_tail(head: AuditHead | None, chain: str, seq: int, digest: str) -> BrokenEntry | None:

@@ -3,9 +3,10 @@
 A payload is ``HL1:`` followed by Base45 (RFC 9285) of ``body || signature``:
 
 * ``body`` is a CBOR array ``[kind, number, holder, holder_code, item, issued,
-  valid_until, key_id]``: kind a small integer (:data:`KIND_CODES`), the dates as days
-  since 2000-01-01 (``valid_until`` null when unlimited), ``key_id`` the first four bytes
-  of SHA-256 of the signing public key;
+  valid_until, signed, key_id]``: kind a small integer (:data:`KIND_CODES`), the dates as
+  days since 2000-01-01 (``valid_until`` null when unlimited; ``signed`` the day the code
+  was made, later than ``issued`` for a reprint), ``key_id`` the first four bytes of
+  SHA-256 of the signing public key;
 * ``signature`` is the 64-byte Ed25519 signature of ``DOMAIN || body``.
 
 Base45 keeps to the QR code's alphanumeric set (5.5 bits a character instead of 8), so a
@@ -24,11 +25,15 @@ from enum import StrEnum
 
 import cbor2
 
+from hall.core.errors import ValidationError
+from hall.core.i18n import _
+
 PREFIX = "HL1:"
 DOMAIN = b"hall-document-v1\x00"
 SIGNATURE_BYTES = 64
 KEY_ID_BYTES = 4
-MAX_PAYLOAD = 2000  # characters; anything longer is not one of ours
+MAX_PAYLOAD = 1200  # characters: a version 22 QR code, the most 25 mm of paper can carry
+MAX_TEXT = 300  # characters in one field
 EPOCH = date(2000, 1, 1)
 
 
@@ -65,6 +70,7 @@ class DocumentFacts:
     item: str  # item code(s); several joined by commas on a one-code sheet
     issued: date
     valid_until: date | None = None
+    signed: date | None = None  # the day the code was made, set when signed
     key_id: str = ""  # 8 hex digits, set when signed
 
     def to_json(self) -> dict[str, object]:
@@ -76,6 +82,7 @@ class DocumentFacts:
             "item": self.item,
             "issued": self.issued.isoformat(),
             "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+            "signed": self.signed.isoformat() if self.signed else None,
             "key_id": self.key_id,
         }
 
@@ -134,10 +141,17 @@ def _days(day: date) -> int:
 
 
 def encode_body(facts: DocumentFacts) -> bytes:
-    """The canonical CBOR body of ``facts`` (what is signed)."""
+    """The canonical CBOR body of ``facts`` (what is signed).
+
+    Raises ``ValidationError`` for a field longer than a code may carry."""
     key_id = bytes.fromhex(facts.key_id)
-    if len(key_id) != KEY_ID_BYTES:
-        raise ValueError("a key id is 4 bytes (8 hex digits)")
+    if len(key_id) != KEY_ID_BYTES or facts.signed is None:
+        raise ValueError("facts to encode need a signing day and a 4-byte key id")
+    for value in (facts.number, facts.holder, facts.holder_code, facts.item):
+        if len(value) > MAX_TEXT:
+            raise ValidationError(
+                _("文书内容过长，无法放进二维码（每项最多{n}个字）。").format(n=MAX_TEXT)
+            )
     return cbor2.dumps(
         [
             KIND_CODES[facts.kind],
@@ -147,6 +161,7 @@ def encode_body(facts: DocumentFacts) -> bytes:
             facts.item,
             _days(facts.issued),
             None if facts.valid_until is None else _days(facts.valid_until),
+            _days(facts.signed),
             key_id,
         ],
         canonical=True,
@@ -154,7 +169,7 @@ def encode_body(facts: DocumentFacts) -> bytes:
 
 
 def _text(value: object) -> str:
-    if not isinstance(value, str) or len(value) > 300:
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
         raise PayloadFormatError("a text field is not text")
     return value
 
@@ -170,9 +185,9 @@ def decode_body(body: bytes) -> DocumentFacts:
         data = cbor2.loads(body)
     except Exception as exc:  # cbor2 raises several kinds for damaged input
         raise PayloadFormatError(f"body is not CBOR: {exc}") from None
-    if not isinstance(data, list) or len(data) != 8:
-        raise PayloadFormatError("body is not an 8-element array")
-    kind_code, number, holder, holder_code, item, issued, valid_until, key_id = data
+    if not isinstance(data, list) or len(data) != 9:
+        raise PayloadFormatError("body is not a 9-element array")
+    kind_code, number, holder, holder_code, item, issued, valid_until, signed, key_id = data
     if not isinstance(kind_code, int) or kind_code not in _KINDS:
         raise PayloadFormatError("unknown document kind")
     if not isinstance(key_id, bytes) or len(key_id) != KEY_ID_BYTES:
@@ -185,6 +200,7 @@ def decode_body(body: bytes) -> DocumentFacts:
         _text(item),
         _day(issued),
         None if valid_until is None else _day(valid_until),
+        _day(signed),
         key_id.hex(),
     )
     if encode_body(facts) != body:  # one encoding per document: nothing else is ours
@@ -193,7 +209,15 @@ def decode_body(body: bytes) -> DocumentFacts:
 
 
 def assemble(body: bytes, signature: bytes) -> str:
-    return PREFIX + b45encode(body + signature)
+    """The payload text; raises ``ValidationError`` when it is too long for a code."""
+    text = PREFIX + b45encode(body + signature)
+    if len(text) > MAX_PAYLOAD:
+        raise ValidationError(
+            _("文书内容过长，无法放进一个二维码（{n}个字符，最多{max}个）。").format(
+                n=len(text), max=MAX_PAYLOAD
+            )
+        )
+    return text
 
 
 def split(payload: str) -> tuple[bytes, bytes]:

@@ -102,6 +102,7 @@ class EncryptedFileStore:
         self.description = _("加密文件 {path}").format(path=path)
         self._key: bytes
         self._salt: bytes
+        self._n: int
         self._values: dict[str, str] = {}
         if path.exists():
             self._open(passphrase)
@@ -109,7 +110,8 @@ class EncryptedFileStore:
             if len(passphrase) < MIN_PASSPHRASE:
                 raise SecretsUnavailable(_("密钥文件的口令至少{n}位。").format(n=MIN_PASSPHRASE))
             self._salt = os.urandom(16)
-            self._key = _derive(passphrase, self._salt)
+            self._n = SCRYPT_N
+            self._key = _derive(passphrase, self._salt, self._n)
 
     def _open(self, passphrase: str) -> None:
         try:
@@ -117,6 +119,9 @@ class EncryptedFileStore:
             self._salt = base64.b64decode(sealed["salt"])
             nonce = base64.b64decode(sealed["nonce"])
             ciphertext = base64.b64decode(sealed["ciphertext"])
+            self._n = int(sealed.get("n", SCRYPT_N))
+            if not 2**14 <= self._n <= 2**20:
+                raise ValueError("scrypt cost out of range")
             if sealed.get("version") != 1 or sealed.get("kdf") != "scrypt":
                 raise ValueError("unknown format")
         except OSError as exc:
@@ -129,11 +134,11 @@ class EncryptedFileStore:
                     path=self.path
                 )
             ) from exc
-        self._key = _derive(passphrase, self._salt)
+        self._key = _derive(passphrase, self._salt, self._n)
         try:
             plain = AESGCM(self._key).decrypt(nonce, ciphertext, b"hall-secrets-v1")
         except InvalidTag:
-            raise SecretsUnavailable(_("密钥文件的口令不正确。")) from None
+            raise SecretsUnavailable(_("密钥文件的口令不正确，或文件已被改动。")) from None
         values = json.loads(plain.decode("utf-8"))
         self._values = {str(k): str(v) for k, v in values.items()}
 
@@ -153,7 +158,7 @@ class EncryptedFileStore:
         sealed = {
             "version": 1,
             "kdf": "scrypt",
-            "n": SCRYPT_N,
+            "n": self._n,
             "salt": base64.b64encode(self._salt).decode("ascii"),
             "nonce": base64.b64encode(nonce).decode("ascii"),
             "ciphertext": base64.b64encode(
@@ -179,8 +184,8 @@ class EncryptedFileStore:
         self._values = values
 
 
-def _derive(passphrase: str, salt: bytes) -> bytes:
-    return Scrypt(salt=salt, length=32, n=SCRYPT_N, r=8, p=1).derive(passphrase.encode("utf-8"))
+def _derive(passphrase: str, salt: bytes, n: int) -> bytes:
+    return Scrypt(salt=salt, length=32, n=n, r=8, p=1).derive(passphrase.encode("utf-8"))
 
 
 def secrets_file(paths: Paths) -> Path:

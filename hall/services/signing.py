@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.serialization import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hall.core.clock import local_today
 from hall.core.errors import Conflict, SecretsUnavailable
 from hall.core.i18n import _
 from hall.models import SigningKey
@@ -174,8 +175,10 @@ def current_key(ctx: AppContext) -> KeyView | None:
 def sign_document(ctx: AppContext, facts: DocumentFacts) -> str:
     """The QR payload for ``facts``, signed with the current key.
 
-    A person's ID number is masked before it is signed (anyone can read a QR code).
-    Raises ``SecretsUnavailable`` when there is no key or its private half is missing.
+    A person's ID number is masked before it is signed (anyone can read a QR code), and
+    today is recorded as the signing day (a reprint is signed anew by the current key).
+    Raises ``SecretsUnavailable`` when there is no key or its private half is missing,
+    and ``ValidationError`` when the facts are too long for a code.
     """
     key = current_key(ctx)
     if key is None:
@@ -196,6 +199,11 @@ def sign_document(ctx: AppContext, facts: DocumentFacts) -> str:
         raise SecretsUnavailable(
             _("本机保存的私钥与当前签名密钥 {key} 不匹配，请管理员检查。").format(key=key.key_id)
         )
-    signed = replace(facts, key_id=key.key_id, holder_code=mask_applicant_code(facts.holder_code))
+    signed = replace(
+        facts,
+        key_id=key.key_id,
+        signed=local_today(ctx.clock),
+        holder_code=mask_applicant_code(facts.holder_code),
+    )
     body = payload.encode_body(signed)
     return payload.assemble(body, private.sign(payload.DOMAIN + body))

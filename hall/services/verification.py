@@ -2,8 +2,10 @@
 
 The verdicts are distinct, checked in this order: not a code of ours (``malformed``);
 signed by a key this hall never had (``unknown_key``); a changed byte (``bad_signature``);
-signed at a time its key was not in use (``key_expired``); revoked since it was printed
-(``revoked``); past its own validity (``document_expired``); else ``valid``.
+signed on a day its key was not in use (``key_expired``); revoked since it was printed
+(``revoked``); past its own validity (``document_expired``); else ``valid``. The key's
+period is checked against the day the code was signed (a reprint after a rotation is
+signed by the new key), not the day the document was first issued.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ VERDICT_TEXT = {
     Verdict.malformed: N_("无法识别：这不是本大厅文书的二维码，或二维码已损坏。"),
     Verdict.unknown_key: N_("无法核验：签发密钥不属于本大厅，文书可能是伪造的。"),
     Verdict.bad_signature: N_("签名不符：二维码内容被改动过，文书不可信。"),
-    Verdict.key_expired: N_("密钥已过期：签发日期不在该密钥的使用期内，文书不可信。"),
+    Verdict.key_expired: N_("密钥已停用：二维码的生成日期不在该密钥的使用期内，文书不可信。"),
     Verdict.revoked: N_("已撤销：该文书已被撤销，不再有效。"),
     Verdict.document_expired: N_("已过有效期：签名真实，但文书已超过有效期。"),
 }
@@ -118,6 +120,7 @@ def fact_rows(result: Verification, zone: tzinfo) -> list[tuple[str, str]]:
         (_("事项"), facts.item),
         (_("签发日期"), facts.issued.isoformat()),
         (_("有效期至"), facts.valid_until.isoformat() if facts.valid_until else _("长期")),
+        (_("二维码生成"), facts.signed.isoformat() if facts.signed else ""),
         (_("签名密钥"), facts.key_id),
     ]
     if result.revocation is not None:
@@ -155,7 +158,8 @@ def verify_payload(ctx: AppContext, text: str, *, today: date | None = None) -> 
     zone = ctx.clock.zone
     first = key.valid_from.astimezone(zone).date()
     last = key.valid_until.astimezone(zone).date() if key.valid_until else None
-    if facts.issued < first or (last is not None and facts.issued > last):
+    assert facts.signed is not None  # decode_body always fills it in
+    if facts.signed < first or (last is not None and facts.signed > last):
         return Verification(Verdict.key_expired, facts, key)
     if revocation is not None:
         return Verification(Verdict.revoked, facts, key, revocation)

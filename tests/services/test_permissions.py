@@ -86,7 +86,7 @@ def _calendar(i: int) -> bytes:
     ).encode("utf-8")
 
 
-def _accept(ctx, a: Actor, i: int):  # type: ignore[no-untyped-def]
+def _accept(ctx, a: Actor, i: int):
     plan = plan_application(ctx, scope=["H0101"], applicant_code=ENTERPRISE, on=DAY)
     return accept_case(ctx, a, plan, APPLICANT, ANSWERS)
 
@@ -136,7 +136,7 @@ SETUP: dict[str, Callable[[Any, Actor], Any]] = {
 AUDIT_TABLES = {AuditEntry.__tablename__, AuditHead.__tablename__, OutboxEntry.__tablename__}
 
 
-def snapshot(ctx, keyring) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def snapshot(ctx, keyring) -> dict[str, Any]:
     """Everything a service could change, apart from the audit log itself."""
     state: dict[str, Any] = {}
     with ctx.engine.connect() as conn:
@@ -150,17 +150,17 @@ def snapshot(ctx, keyring) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     return state
 
 
-def audit_after(ctx, seq: int) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
+def audit_after(ctx, seq: int) -> list[AuditEntry]:
     with ctx.uow() as s:
         return list(s.scalars(select(AuditEntry).where(AuditEntry.seq > seq).order_by("seq")))
 
 
-def head_seq(ctx) -> int:  # type: ignore[no-untyped-def]
+def head_seq(ctx) -> int:
     with ctx.uow() as s:
         return s.scalar(select(AuditHead.seq).where(AuditHead.local)) or 0
 
 
-def outbox_count(ctx) -> int:  # type: ignore[no-untyped-def]
+def outbox_count(ctx) -> int:
     with ctx.uow() as s:
         return len(list(s.scalars(select(OutboxEntry.seq))))
 
@@ -214,7 +214,7 @@ def test_each_role_may_call_exactly_what_its_permissions_allow(
 
 
 def test_the_refusal_says_which_role_and_what(ctx, guide) -> None:
-    with pytest.raises(PermissionDenied, match="导办员.*审批本部门的事项"):
+    with pytest.raises(PermissionDenied, match=r"导办员.*审批本部门的事项"):
         require(ctx, guide, Permission.decide_sub_case, department="SAMR")
 
 
@@ -243,9 +243,7 @@ def test_a_disabled_accounts_old_session_is_refused_at_its_next_action(
     assert verify_chain(ctx, supervisor).intact
 
 
-def test_an_account_whose_role_changed_is_refused_even_what_both_roles_may(
-    ctx, supervisor
-) -> None:
+def test_an_account_whose_role_changed_is_refused_even_what_both_roles_may(ctx, supervisor) -> None:
     with ctx.uow() as s:
         s.execute(update(User).where(User.username == "super01").values(role=Role.clerk))
     # accept_case is allowed to clerks and supervisors alike: the session is stale anyway.
@@ -284,6 +282,23 @@ def test_the_operator_needs_no_account(ctx, operator) -> None:
         assert s.scalar(select(User).where(User.username == operator.username)) is None
     assert verify_chain(ctx, operator).intact
     assert operator.role is Role.admin
+
+
+def test_the_permission_table_is_the_agreed_one() -> None:
+    # Written out again on purpose: a change of anyone's rights is made in two places.
+    P = Permission
+    desk = {P.accept_case, P.pre_review, P.issue_tickets, P.serve_tickets}
+    expected = {
+        Role.clerk: desk | {P.see_full_identifiers},
+        Role.guide: {P.pre_review, P.issue_tickets, P.see_full_identifiers},
+        Role.reviewer: {P.decide_sub_case, P.see_full_identifiers},
+        Role.supervisor: desk
+        | {P.record_verification, P.write_credit, P.print_reports, P.view_audit,
+           P.revoke_document, P.see_full_identifiers},
+        Role.admin: {P.write_credit, P.print_reports, P.view_audit, P.revoke_document,
+                     P.manage_users, P.import_catalog, P.change_settings, P.manage_keys},
+    }  # fmt: skip
+    assert {role: set(perms) for role, perms in ROLE_PERMISSIONS.items()} == expected
 
 
 def test_the_admin_runs_the_system_not_the_cases() -> None:

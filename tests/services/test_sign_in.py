@@ -33,7 +33,7 @@ from .conftest import PASSWORD
 WRONG = "wrong horse 1"
 
 
-def actions(ctx, *names: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def actions(ctx, *names: str) -> list[tuple[str, str]]:
     with ctx.uow() as s:
         rows = s.execute(
             select(AuditEntry.action, AuditEntry.actor)
@@ -43,14 +43,14 @@ def actions(ctx, *names: str) -> list[tuple[str, str]]:  # type: ignore[no-untyp
         return [(r.action, r.actor) for r in rows]
 
 
-def fail_times(ctx, n: int, username: str = "clerk01") -> None:  # type: ignore[no-untyped-def]
+def fail_times(ctx, n: int, username: str = "clerk01") -> None:
     for _ in range(n):
         with pytest.raises(AuthenticationFailed) as info:
             sign_in(ctx, username, WRONG, "C01")
         assert type(info.value) is AuthenticationFailed  # not yet locked
 
 
-def stored_user(ctx, username: str = "clerk01") -> User:  # type: ignore[no-untyped-def]
+def stored_user(ctx, username: str = "clerk01") -> User:
     with ctx.uow() as s:
         return s.scalar(select(User).where(User.username == username))
 

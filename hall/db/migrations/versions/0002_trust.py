@@ -144,7 +144,9 @@ def _chain_existing_entries() -> tuple[str, int, str]:
     bind = op.get_bind()
     chain = uuid.uuid4().hex
     prev, seq = GENESIS, 0
-    rows = bind.execute(sa.select(entries).order_by(entries.c.at, entries.c.id)).mappings().all()
+    # Entries of the same instant in the order they were written: SQLite's rowid says it.
+    tiebreak = sa.literal_column("rowid") if bind.dialect.name == "sqlite" else entries.c.id
+    rows = bind.execute(sa.select(entries).order_by(entries.c.at, tiebreak)).mappings().all()
     for row in rows:
         seq += 1
         digest = chain_hash(

@@ -1,0 +1,270 @@
+"""The administrator's trust commands, run in-process the way a script would call them."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sqlite3
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from hall.cli import main
+from hall.core.clock import local_today
+from hall.core.errors import AuthenticationFailed
+from hall.core.paths import resolve_paths
+from hall.services.auth import must_change_password, sign_in
+from hall.services.context import AppContext, open_context
+from hall.services.payload import DocumentFacts, DocumentKind, b45decode, b45encode
+from hall.services.signing import sign_document
+
+from .keyrings import MemoryKeyring, failing, installed
+
+FACTS = DocumentFacts(
+    kind=DocumentKind.license,
+    number="JY13203050000123",
+    holder="徐州市贾汪区味香居餐饮管理有限公司",
+    holder_code="91320305MA1N428243",
+    item="SAMR-001",
+    issued=date(2026, 1, 1),  # replaced by today: the key is made now, by the real clock
+    valid_until=None,
+)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    with installed(MemoryKeyring()) as backend:
+        assert isinstance(backend, MemoryKeyring)
+        yield backend
+
+
+@pytest.fixture
+def hall_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("HALL_DATA_DIR", str(tmp_path / "cli"))
+    monkeypatch.setenv("HALL_COUNTER", "C07")
+    monkeypatch.delenv("HALL_SECRETS_PASSPHRASE", raising=False)
+    return tmp_path / "cli"
+
+
+@pytest.fixture
+def hall(hall_dir: Path) -> Iterator[AppContext]:
+    """The same data folder as the commands use, opened by the test itself."""
+    ctx = open_context(resolve_paths())
+    yield ctx
+    ctx.close()
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def signed_license(ctx: AppContext) -> str:
+    return sign_document(ctx, replace(FACTS, issued=local_today(ctx.clock)))
+
+
+# --- users ---------------------------------------------------------------------------------
+
+
+def test_users_add_prints_a_temporary_password_that_must_be_changed(hall, capsys) -> None:
+    code, out, _ = run(capsys, "users", "add", "WangFang", "--name", "王芳", "--role", "guide")
+    assert code == 0 and "wangfang" in out and "导办员" in out
+    match = re.search(r"初始密码：(\S+?)（", out)
+    assert match, out
+    who = sign_in(hall, "wangfang", match.group(1), "C07")
+    assert must_change_password(hall, who)
+
+
+def test_users_add_with_a_password_prints_no_password(hall, capsys) -> None:
+    code, out, _ = run(
+        capsys, "users", "add", "li", "--role", "clerk", "--password", "given pass 1"
+    )
+    assert code == 0 and "初始密码" not in out and "given pass 1" not in out
+    assert sign_in(hall, "li", "given pass 1", "C07").username == "li"
+
+
+def test_users_add_refuses_a_reviewer_without_department(hall_dir, capsys) -> None:
+    code, _, err = run(capsys, "users", "add", "zhao", "--role", "reviewer")
+    assert code == 1 and "部门" in err and "Traceback" not in err
+    code, _out, _ = run(
+        capsys, "users", "add", "zhao", "--role", "reviewer", "--department", "SAMR"
+    )
+    assert code == 0
+
+
+def test_users_list_shows_state_and_json(hall_dir, capsys) -> None:
+    run(capsys, "users", "add", "wang", "--name", "王芳", "--role", "guide")
+    run(capsys, "users", "add", "zhao", "--role", "reviewer", "--department", "samr", "nhc")
+    code, out, _ = run(capsys, "users", "list")
+    assert code == 0 and "王芳" in out and "待改密码" in out and "NHC,SAMR" in out
+    code, out, _ = run(capsys, "users", "list", "--json")
+    data = {u["username"]: u for u in json.loads(out)}
+    assert data["zhao"] == data["zhao"] | {
+        "role": "reviewer", "departments": ["NHC", "SAMR"], "active": True,
+        "must_change_password": True, "locked_until": None,
+    }  # fmt: skip
+
+
+def test_users_disable_and_enable(hall, capsys) -> None:
+    run(capsys, "users", "add", "li", "--role", "clerk", "--password", "given pass 1")
+    code, out, _ = run(capsys, "users", "disable", "li")
+    assert code == 0 and "已停用" in out
+    with pytest.raises(AuthenticationFailed):
+        sign_in(hall, "li", "given pass 1", "C07")
+    _, out, _ = run(capsys, "users", "list", "--json")
+    assert json.loads(out)[0]["active"] is False
+    code, out, _ = run(capsys, "users", "enable", "li")
+    assert code == 0 and "已启用" in out
+    assert sign_in(hall, "li", "given pass 1", "C07")
+
+
+def test_users_disable_refuses_the_last_admin_and_unknown_names(hall_dir, capsys) -> None:
+    run(capsys, "users", "add", "boss", "--role", "admin", "--password", "given pass 1")
+    code, _, err = run(capsys, "users", "disable", "boss")
+    assert code == 1 and "最后一个" in err
+    code, _, err = run(capsys, "users", "disable", "nobody")
+    assert code == 1 and "nobody" in err
+
+
+def test_users_reset_password_gives_a_temporary_one_to_change(hall, capsys) -> None:
+    run(capsys, "users", "add", "li", "--role", "clerk", "--password", "given pass 1")
+    code, out, _ = run(capsys, "users", "reset-password", "li")
+    assert code == 0 and "锁定已解除" in out
+    temporary = re.search(r"临时密码：(\S+?)（", out).group(1)
+    assert re.fullmatch(r"[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}", temporary)
+    with pytest.raises(AuthenticationFailed):
+        sign_in(hall, "li", "given pass 1", "C07")
+    assert must_change_password(hall, sign_in(hall, "li", temporary, "C07"))
+
+
+# --- keys ----------------------------------------------------------------------------------
+
+
+def test_keys_init_show_and_rotate(hall_dir, capsys, memory_keyring) -> None:
+    code, out, _ = run(capsys, "keys", "show-public")
+    assert code == 1 and "hall keys init" in out
+    code, out, _ = run(capsys, "keys", "init")
+    assert code == 0 and "系统密钥环" in out and "当前" in out
+    assert len(memory_keyring.entries) == 1
+    code, _, err = run(capsys, "keys", "init")
+    assert code == 1 and "hall keys rotate" in err
+    _, out, _ = run(capsys, "keys", "show-public", "--json")
+    [first] = json.loads(out)
+    assert first["current"] and first["algorithm"] == "ed25519"
+    assert len(bytes.fromhex(first["public_key"])) == 32
+    code, out, _ = run(capsys, "keys", "rotate", "--reason", "定期更换")
+    assert code == 0 and "仍可核验" in out
+    _, out, _ = run(capsys, "keys", "show-public", "--json")
+    keys = json.loads(out)
+    assert [k["current"] for k in keys] == [True, False]
+    assert keys[1]["key_id"] == first["key_id"] and keys[1]["valid_until"]
+    code, out, _ = run(capsys, "keys", "show-public")
+    assert code == 0 and out.count("密钥 ") == 2 and first["public_key"] in out
+
+
+def test_keys_init_without_a_keyring_uses_the_sealed_file(hall_dir, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("HALL_SECRETS_PASSPHRASE", "a long passphrase 2026")
+    with installed(failing()):
+        code, out, err = run(capsys, "keys", "init")
+    assert code == 0, err
+    assert "加密文件" in out and "secrets.enc" in out
+    assert "没有可用的系统密钥环" in err
+    assert (hall_dir / "secrets.enc").exists()
+
+
+def test_keys_init_without_a_keyring_or_passphrase_says_what_to_set(
+    hall_dir, capsys, monkeypatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # not a terminal
+    with installed(failing()):
+        code, _, err = run(capsys, "keys", "init")
+    assert code == 1 and "HALL_SECRETS_PASSPHRASE" in err and "Traceback" not in err
+    assert not (hall_dir / "secrets.enc").exists()
+    _, out, _ = run(capsys, "keys", "show-public", "--json")
+    assert json.loads(out) == []  # nothing half made
+
+
+# --- verify, revoke, audit -----------------------------------------------------------------
+
+
+@pytest.fixture
+def keyed(hall, capsys, memory_keyring) -> AppContext:
+    assert run(capsys, "keys", "init")[0] == 0
+    return hall
+
+
+def test_verify_a_valid_code_prints_its_facts(keyed, capsys) -> None:
+    code, out, _ = run(capsys, "verify", signed_license(keyed))
+    assert code == 0 and "真实有效" in out
+    assert "许可证" in out and FACTS.number in out and FACTS.holder in out
+    assert FACTS.holder_code in out and "长期" in out
+
+
+def test_verify_a_changed_code_fails(keyed, capsys) -> None:
+    text = signed_license(keyed)
+    raw = bytearray(b45decode(text[4:]))
+    raw[-1] ^= 1
+    code, out, _ = run(capsys, "verify", "HL1:" + b45encode(bytes(raw)))
+    assert code == 1 and "签名不符" in out
+    code, out, _ = run(capsys, "verify", "not a code")
+    assert code == 1 and "无法识别" in out
+
+
+def test_verify_json_gives_the_verdict(keyed, capsys) -> None:
+    code, out, _ = run(capsys, "verify", "--json", signed_license(keyed))
+    data = json.loads(out)
+    assert code == 0 and data["verdict"] == "valid" and data["valid"] is True
+    assert data["facts"]["number"] == FACTS.number and data["key"]["current"] is True
+    code, out, _ = run(capsys, "verify", "--json", "HL1:ZZZ")
+    assert code == 1 and json.loads(out)["verdict"] == "malformed"
+
+
+def test_verify_reads_a_scan_from_standard_input(keyed, capsys, monkeypatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(signed_license(keyed) + "\r\n"))
+    code, out, _ = run(capsys, "verify", "-")
+    assert code == 0 and "真实有效" in out
+
+
+def test_a_revoked_document_verifies_as_revoked(keyed, capsys) -> None:
+    text = signed_license(keyed)
+    code, out, _ = run(
+        capsys, "documents", "revoke", "license", FACTS.number, "--reason", "证照信息有误"
+    )
+    assert code == 0 and FACTS.number in out
+    code, out, _ = run(capsys, "verify", text)
+    assert code == 1 and "已撤销" in out and "证照信息有误" in out
+    code, _, err = run(capsys, "documents", "revoke", "license", FACTS.number, "--reason", "再次")
+    assert code == 1 and "已经撤销过" in err
+
+
+def test_audit_verify_says_intact(hall_dir, capsys) -> None:
+    run(capsys, "users", "add", "li", "--role", "clerk")
+    code, out, _ = run(capsys, "audit", "verify")
+    assert code == 0 and "审计日志完整：1条记录" in out
+    code, out, _ = run(capsys, "audit", "verify", "--json")
+    assert code == 0 and json.loads(out) == {
+        "intact": True, "entries": 1, "chains": 1, "broken": None,
+    }  # fmt: skip
+
+
+def test_audit_verify_names_the_changed_entry(hall_dir, capsys) -> None:
+    for name in ("li", "wang", "zhao"):
+        run(capsys, "users", "add", name, "--role", "clerk")
+    with sqlite3.connect(hall_dir / "hall.sqlite3") as db:
+        db.execute("DROP TRIGGER audit_entry_no_update")
+        db.execute("UPDATE audit_entry SET actor = 'someone_else' WHERE seq = 2")
+        entry_id = db.execute("SELECT id FROM audit_entry WHERE seq = 2").fetchone()[0]
+    db.close()
+    code, out, _ = run(capsys, "audit", "verify")
+    assert code == 1 and "第2条" in out and "someone_else" in out and "user.create" in out
+    code, out, _ = run(capsys, "audit", "verify", "--json")
+    broken = json.loads(out)["broken"]
+    assert code == 1 and broken["seq"] == 2
+    assert broken["id"].replace("-", "") == str(entry_id).replace("-", "")
