@@ -63,11 +63,16 @@ def cmd_init(args: argparse.Namespace, ctx: AppContext) -> int:
         )
     if report.key_created:
         print(_("已生成文书签名密钥，私钥保存在{store}。").format(store=ctx.secrets().description))
-    elif args.demo:
+    else:
         from hall.services.signing import current_key
 
         if current_key(ctx) is None:
-            print(_("本机没有可用的系统密钥环，未生成签名密钥；管理员可运行“hall keys init”。"))
+            print(
+                _(
+                    "本机没有可用的系统密钥环，未生成文书签名密钥；"
+                    "管理员可运行“hall keys init”并设置密钥文件的口令。"
+                )
+            )
     print(_("本机窗口编号：{counter}").format(counter=report.counter or _("（未设置）")))
     return 0
 

@@ -61,6 +61,7 @@ def initialise(
     counter: str | None = None,
     admin_password: str | None = None,
     admin_must_change: bool = True,
+    signing_key: bool | None = None,
 ) -> InitReport:
     """Bring an empty database to a usable state; safe to run again (adds only what is
     missing). Raises ``ValidationError`` for a bad counter code or a password that breaks
@@ -68,6 +69,9 @@ def initialise(
 
     The administrator made from ``admin_password`` must change it at the first sign-in
     unless ``admin_must_change`` is False (the first-run dialog, where they just chose it).
+    The hall's signing key is made when there is none and ``signing_key`` is True; by
+    default (None) only where the OS keyring works, since the encrypted file needs a
+    passphrase (``ctx.passphrase``) the administrator chooses.
     """
     if counter:
         counter = normalize_counter_code(counter)
@@ -117,8 +121,9 @@ def initialise(
     if demo and not has_applicants:
         applicants, credits = _load_registry(ctx)
     key_created = False
-    if demo and current_key(ctx) is None and keyring_usable():
-        # With no OS keyring the administrator sets a passphrase: ``hall keys init``.
+    if signing_key is None:
+        signing_key = keyring_usable()
+    if signing_key and current_key(ctx) is None:
         init_keys(ctx, SYSTEM)
         key_created = True
     if counter:

@@ -1,4 +1,5 @@
-"""The first start on an empty database: this machine's counter and the administrator."""
+"""The first start on an empty database: this machine's counter, the administrator, and
+the hall's signing key (with a passphrase for its file where there is no OS keyring)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from hall.core.i18n import _
 from hall.core.settings import normalize_counter_code
 from hall.services.context import AppContext
 from hall.services.passwords import check_rules
+from hall.services.secrets import MIN_PASSPHRASE, keyring_usable
 from hall.services.setup import initialise
 from hall.ui.errors import show_error
 from hall.ui.tasks import run_task
@@ -48,6 +50,23 @@ class FirstRunDialog(QDialog):
         form.addRow(_("窗口编号"), self.counter)
         form.addRow(_("管理员密码"), self.password)
         form.addRow(_("再次输入密码"), self.repeat)
+        # Without an OS keyring the signing key goes into a file sealed by a passphrase.
+        self.needs_passphrase = not keyring_usable()
+        self.passphrase = named(QLineEdit(), "passphrase")
+        self.passphrase_repeat = named(QLineEdit(), "passphraseRepeat")
+        for field in (self.passphrase, self.passphrase_repeat):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+        if self.needs_passphrase:
+            note = QLabel(
+                _(
+                    "本机没有可用的系统密钥环。文书签名密钥将保存在数据文件夹的加密文件中，"
+                    "请为它设置口令（至少{n}位）并妥善保管：以后生成密钥文件时需要它。"
+                ).format(n=MIN_PASSPHRASE)
+            )
+            note.setWordWrap(True)
+            form.addRow(note)
+            form.addRow(_("密钥文件口令"), self.passphrase)
+            form.addRow(_("再次输入口令"), self.passphrase_repeat)
         self.buttons = buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -76,15 +95,32 @@ class FirstRunDialog(QDialog):
         if self.password.text() != self.repeat.text():
             self.message.setText(_("两次输入的密码不一致。"))
             return
+        if self.needs_passphrase:
+            if len(self.passphrase.text()) < MIN_PASSPHRASE:
+                self.message.setText(_("密钥文件的口令至少{n}位。").format(n=MIN_PASSPHRASE))
+                return
+            if self.passphrase.text() != self.passphrase_repeat.text():
+                self.message.setText(_("两次输入的口令不一致。"))
+                return
+            if self.passphrase.text() == self.password.text():
+                self.message.setText(_("密钥文件的口令不要与管理员密码相同。"))
+                return
+            phrase = self.passphrase.text()
+            self.ctx.passphrase = lambda _creating: phrase
         if self.busy:
             return
         password = self.password.text()
         self.buttons.setEnabled(False)
-        self.message.setText(_("正在导入许可事项目录并创建管理员……"))
+        self.message.setText(_("正在导入许可事项目录、创建管理员和签名密钥……"))
+        ctx = self.ctx
         run_task(
             self,
             lambda: initialise(
-                self.ctx, counter=counter, admin_password=password, admin_must_change=False
+                ctx,
+                counter=counter,
+                admin_password=password,
+                admin_must_change=False,
+                signing_key=True,
             ),
             self._done,
             self._failed,

@@ -95,7 +95,8 @@ class LockScreen(QWidget):
         self.busy = True
         self.unlock_button.setEnabled(False)
         self.message.setText(_("正在核对密码……"))
-        run_task(self, lambda: unlock(self.ctx, self.actor, password), self._done, self._failed)
+        ctx, actor = self.ctx, self.actor
+        run_task(self, lambda: unlock(ctx, actor, password), self._done, self._failed)
 
     def _done(self, _result: object) -> None:
         self.busy = False

@@ -215,7 +215,8 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
             show_error(self, exc)
 
-        run_task(self, lambda: verify_chain(self.ctx, self.actor), done, failed)
+        ctx, actor = self.ctx, self.actor
+        run_task(self, lambda: verify_chain(ctx, actor), done, failed)
 
     def sign_out(self) -> None:
         self.signed_out.emit()

@@ -92,9 +92,8 @@ class ChangePasswordDialog(QDialog):
             return
         self.buttons.setEnabled(False)
         self.message.setText(_("正在修改……"))
-        run_task(
-            self, lambda: change_password(self.ctx, self.actor, old, new), self._done, self._failed
-        )
+        ctx, actor = self.ctx, self.actor
+        run_task(self, lambda: change_password(ctx, actor, old, new), self._done, self._failed)
 
     def _done(self, _changes: object) -> None:
         self.buttons.setEnabled(True)

@@ -106,6 +106,7 @@ class SignInDialog(QDialog):
             self.password.text(),
             self.counter.text(),
         )
+        loader = self.loader
 
         def work() -> tuple[AppContext, Actor, bool, str | None]:
             # Off the GUI thread: argon2 takes a noticeable moment, the database stack may
@@ -113,7 +114,7 @@ class SignInDialog(QDialog):
             from hall.services.auth import must_change_password, sign_in
             from hall.services.secrets import keyring_notice
 
-            ctx = self.loader.result()
+            ctx = loader.result()
             actor = sign_in(ctx, username, password, counter)
             return ctx, actor, must_change_password(ctx, actor), keyring_notice()
 

@@ -72,7 +72,8 @@ class VerifyDialog(QDialog):
         if not text:
             return
         self.verdict.setText(escape(_("正在核验……")))
-        run_task(self, lambda: verify_payload(self.ctx, text), self._show, self._failed)
+        ctx = self.ctx
+        run_task(self, lambda: verify_payload(ctx, text), self._show, self._failed)
 
     def _show(self, result: Verification) -> None:
         self.result_ = result
