@@ -10,9 +10,10 @@ A payload is ``HL1:`` followed by Base45 (RFC 9285) of ``body || signature``:
 * ``signature`` is the 64-byte Ed25519 signature of ``DOMAIN || body``.
 
 Base45 keeps to the QR code's alphanumeric set (5.5 bits a character instead of 8), so a
-typical license's payload of ~180 bytes becomes ~270 characters: a version 10 code
-(57 modules), about 0.44 mm a module at 25 mm, readable from paper. Person ID numbers are
-masked before they go in (a QR code can be read by anyone holding the paper).
+typical license's payload of ~190 bytes becomes ~260 characters: a version 9 code at
+error correction M (53 modules, measured with segno), 0.47 mm a module at 25 mm, which
+phone cameras and counter scanners read from paper. Person ID numbers are masked before
+they go in (a QR code can be read by anyone holding the paper).
 
 Pure functions: no database, no keys (see :mod:`hall.services.signing`).
 """

@@ -60,7 +60,7 @@ class FirstRunDialog(QDialog):
             note = QLabel(
                 _(
                     "本机没有可用的系统密钥环。文书签名密钥将保存在数据文件夹的加密文件中，"
-                    "请为它设置口令（至少{n}位）并妥善保管：以后生成密钥文件时需要它。"
+                    "请为它设置口令（至少{n}位）并妥善保管：签发带二维码的文书、更换密钥时都需要它。"
                 ).format(n=MIN_PASSPHRASE)
             )
             note.setWordWrap(True)
