@@ -18,7 +18,12 @@ from typing import Any
 
 from hall import __version__
 from hall.cli_parser import HallParser, pad
-from hall.cli_trust import operator_actor, passphrase_from_terminal
+from hall.cli_trust import (
+    acting_actor,
+    new_password_from_terminal,
+    passphrase_from_terminal,
+    signed,
+)
 from hall.core.clock import local_today
 from hall.core.errors import HallError, ImportRejected, os_reason
 from hall.core.i18n import _, set_language
@@ -45,11 +50,21 @@ def _print_json(value: Any) -> None:
 
 
 def cmd_init(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.auth import has_accounts
     from hall.services.setup import initialise
 
+    password, must_change = args.admin_password, True  # typed into a shell's history
+    if password is None and not args.demo and not has_accounts(ctx) and sys.stdin.isatty():
+        password, must_change = new_password_from_terminal(_("管理员 admin 的密码")), False
     report = initialise(
-        ctx, demo=args.demo, counter=args.counter, admin_password=args.admin_password
+        ctx,
+        demo=args.demo,
+        counter=args.counter,
+        admin_password=password,
+        admin_must_change=must_change,
     )
+    if report.demo_refused:
+        print(_("这是正式安装的数据库（已有账号），未添加演示账号和演示数据。"))
     print(_("数据库已就绪：{path}").format(path=ctx.paths.database))
     if report.catalog_imported:
         print(_("已导入内置许可事项目录。"))
@@ -92,7 +107,9 @@ def cmd_catalog_import(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.services.catalog import import_catalog, read_catalog_file
 
     path = Path(args.file)
-    version, _changes = import_catalog(ctx, operator_actor(ctx), read_catalog_file(path), str(path))
+    version, _changes = import_catalog(
+        ctx, acting_actor(ctx, args), read_catalog_file(path), str(path)
+    )
     print(
         _("已导入目录第{n}版“{label}”：许可事项{items}项，经营范围{scope}条。").format(
             n=version.number, label=version.label, items=version.items, scope=version.scope
@@ -135,7 +152,7 @@ def cmd_calendar_import(args: argparse.Namespace, ctx: AppContext) -> int:
         raise HallError(
             _("无法读取日历文件 {path}：{reason}").format(path=path, reason=os_reason(exc))
         ) from exc
-    imported, _changes = import_calendar(ctx, operator_actor(ctx), raw, str(path))
+    imported, _changes = import_calendar(ctx, acting_actor(ctx, args), raw, str(path))
     schedule = imported.schedule
     print(
         _("已导入{year}年节假日安排：放假{h}天，调休上班{w}天。").format(
@@ -152,7 +169,7 @@ def cmd_credit_add(args: argparse.Namespace, ctx: AppContext) -> int:
 
     view, _changes = add_record(
         ctx,
-        operator_actor(ctx),
+        acting_actor(ctx, args),
         args.code,
         reason=args.reason,
         source=args.source or "",
@@ -225,7 +242,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", help=_("初始化本机数据库（可带演示数据）"))
     p.add_argument("--demo", action="store_true", help=_("载入演示账号、市场主体和失信名单"))
     p.add_argument("--counter", help=_("本机窗口编号，如 C01"))
-    p.add_argument("--admin-password", help=_("非演示安装时管理员 admin 的初始密码"))
+    p.add_argument(
+        "--admin-password",
+        help=_("非演示安装时管理员 admin 的初始密码（首次登录须修改；不填则在终端中输入）"),
+    )
     p.set_defaults(handler=cmd_init)
 
     db = sub.add_parser("db", help=_("数据库维护")).add_subparsers(
@@ -237,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     cat = sub.add_parser("catalog", help=_("许可事项目录")).add_subparsers(
         dest="catalog_command", required=True, metavar=_("子命令")
     )
-    p = cat.add_parser("import", help=_("导入目录文件，成为新的目录版本"))
+    p = signed(cat.add_parser("import", help=_("导入目录文件，成为新的目录版本")))
     p.add_argument("file", help=_("目录文件（JSON，格式见 docs/catalog-format.md）"))
     p.set_defaults(handler=cmd_catalog_import)
     p = cat.add_parser("show", help=_("显示当前目录"))
@@ -247,14 +267,14 @@ def build_parser() -> argparse.ArgumentParser:
     cal = sub.add_parser("calendar", help=_("法定节假日安排")).add_subparsers(
         dest="calendar_command", required=True, metavar=_("子命令")
     )
-    p = cal.add_parser("import", help=_("导入某一年的节假日安排（优先于内置数据）"))
+    p = signed(cal.add_parser("import", help=_("导入某一年的节假日安排（优先于内置数据）")))
     p.add_argument("file", help=_("日历文件（JSON，格式见 docs/calendar-format.md）"))
     p.set_defaults(handler=cmd_calendar_import)
 
     credit = sub.add_parser("credit", help=_("失信主体名单")).add_subparsers(
         dest="credit_command", required=True, metavar=_("子命令")
     )
-    p = credit.add_parser("add", help=_("列入失信主体名单"))
+    p = signed(credit.add_parser("add", help=_("列入失信主体名单")))
     p.add_argument("code", help=_("统一社会信用代码或身份证号码"))
     p.add_argument("--reason", required=True, help=_("列入原因"))
     p.add_argument("--source", help=_("信息来源"))

@@ -10,7 +10,7 @@ import os
 import secrets
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from hall.core.errors import HallError
 from hall.core.i18n import _
@@ -22,9 +22,48 @@ Handler = Callable[[argparse.Namespace, AppContext], int]
 
 
 def operator_actor(ctx: AppContext) -> Actor:
-    """Who the command line acts as: the machine's operator, with the administrator's
-    rights (whoever can run it here can read the data folder anyway), audited by name."""
+    """The machine's operator, who sets an installation up before it has any account."""
     return Actor.as_operator(f"cli:{getpass.getuser()}", _("命令行"), ctx.counter)
+
+
+def acting_actor(ctx: AppContext, args: argparse.Namespace) -> Actor:
+    """Who a command that changes something acts as: a signed-in account, named by
+    ``--user`` (or ``HALL_USER``), its password from ``HALL_PASSWORD`` or asked at the
+    terminal. Sign-in failures count towards the lock-out like the window's. Only while
+    the database has no account at all (being set up) does the operator act."""
+    from hall.services.auth import has_accounts, sign_in
+
+    if not has_accounts(ctx):
+        return operator_actor(ctx)
+    username, password = _credentials(args)
+    return sign_in(ctx, username, password, ctx.counter or "CLI")
+
+
+P = TypeVar("P", bound=argparse.ArgumentParser)
+
+
+def _credentials(args: argparse.Namespace) -> tuple[str, str]:
+    username = getattr(args, "user", None) or os.environ.get("HALL_USER")
+    if not username:
+        raise HallError(_("请用 --user 指定办理此操作的账号（如 --user admin）。"))
+    password = os.environ.get("HALL_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise HallError(
+                _("需要账号 {user} 的密码：请在终端中运行，或设置环境变量 HALL_PASSWORD。").format(
+                    user=username
+                )
+            )
+        password = getpass.getpass(_("{user} 的密码：").format(user=username))
+    return username, password
+
+
+def signed(parser: P) -> P:
+    """Add ``--user`` to a command that needs a signed-in account."""
+    parser.add_argument(
+        "--user", metavar=_("用户名"), help=_("办理此操作的账号（默认取环境变量 HALL_USER）")
+    )
+    return parser
 
 
 def _print_json(value: Any) -> None:
@@ -44,11 +83,7 @@ def temporary_password() -> str:
 def passphrase_from_terminal(creating: bool) -> str:
     """The secrets file's passphrase: ``HALL_SECRETS_PASSPHRASE``, else asked at the
     terminal (twice when the file is new). Says first why it is needed."""
-    from hall.services.secrets import keyring_notice
-
-    notice = keyring_notice()
-    if notice:
-        print(_("注意：{notice}").format(notice=notice), file=sys.stderr)
+    print(_("注意：签名密钥和服务器密码保存在由管理员口令加密的密钥文件中。"), file=sys.stderr)
     given = os.environ.get("HALL_SECRETS_PASSPHRASE")
     if given:
         return given
@@ -64,6 +99,19 @@ def passphrase_from_terminal(creating: bool) -> str:
     return first
 
 
+def new_password_from_terminal(what: str) -> str:
+    """A new password typed twice at the terminal (``HALL_NEW_PASSWORD`` for scripts)."""
+    given = os.environ.get("HALL_NEW_PASSWORD")
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise HallError(_("需要新密码：请在终端中运行，或设置环境变量 HALL_NEW_PASSWORD。"))
+    first = getpass.getpass(_("{what}：").format(what=what))
+    if getpass.getpass(_("再次输入：")) != first:
+        raise HallError(_("两次输入的密码不一致，未作任何改动。"))
+    return first
+
+
 # --- users ---------------------------------------------------------------------------------
 
 
@@ -73,7 +121,7 @@ def cmd_users_add(args: argparse.Namespace, ctx: AppContext) -> int:
     password = args.password or temporary_password()
     view, _changes = create_user(
         ctx,
-        operator_actor(ctx),
+        acting_actor(ctx, args),
         args.username,
         args.name or args.username,
         Role(args.role),
@@ -90,11 +138,21 @@ def cmd_users_add(args: argparse.Namespace, ctx: AppContext) -> int:
     return 0
 
 
+def cmd_users_passwd(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.auth import change_password, sign_in
+
+    username, old = _credentials(args)
+    actor = sign_in(ctx, username, old, ctx.counter or "CLI")
+    change_password(ctx, actor, old, new_password_from_terminal(_("新密码")))
+    print(_("账号 {user} 的密码已修改。").format(user=actor.username))
+    return 0
+
+
 def cmd_users_list(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.cli_parser import pad
     from hall.services.auth import list_users, role_name
 
-    users = list_users(ctx, operator_actor(ctx))
+    users = list_users(ctx, acting_actor(ctx, args))
     if args.json:
         _print_json([u.to_json() for u in users])
         return 0
@@ -117,7 +175,7 @@ def cmd_users_list(args: argparse.Namespace, ctx: AppContext) -> int:
 def cmd_users_disable(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.services.auth import set_active
 
-    view, _changes = set_active(ctx, operator_actor(ctx), args.username, False)
+    view, _changes = set_active(ctx, acting_actor(ctx, args), args.username, False)
     print(_("账号 {user} 已停用。").format(user=view.username))
     return 0
 
@@ -125,7 +183,7 @@ def cmd_users_disable(args: argparse.Namespace, ctx: AppContext) -> int:
 def cmd_users_enable(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.services.auth import set_active
 
-    view, _changes = set_active(ctx, operator_actor(ctx), args.username, True)
+    view, _changes = set_active(ctx, acting_actor(ctx, args), args.username, True)
     print(_("账号 {user} 已启用。").format(user=view.username))
     return 0
 
@@ -134,7 +192,7 @@ def cmd_users_reset(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.services.auth import reset_password
 
     password = args.password or temporary_password()
-    view, _changes = reset_password(ctx, operator_actor(ctx), args.username, password)
+    view, _changes = reset_password(ctx, acting_actor(ctx, args), args.username, password)
     print(_("账号 {user} 的密码已重置，锁定已解除。").format(user=view.username))
     if not args.password:
         print(_("临时密码：{password}（登录时须修改）").format(password=password))
@@ -148,7 +206,12 @@ def _print_key(key: Any, ctx: AppContext) -> None:
     zone = ctx.clock.zone
     since = key.valid_from.astimezone(zone)
     until = key.valid_until.astimezone(zone) if key.valid_until else None
-    state = _("当前") if key.current else _("已停用 {time}").format(time=f"{until:%Y-%m-%d %H:%M}")
+    if key.revoked_at is not None:
+        state = _("已吊销 {time}").format(time=f"{key.revoked_at.astimezone(zone):%Y-%m-%d %H:%M}")
+    elif key.current:
+        state = _("当前")
+    else:
+        state = _("已停用 {time}").format(time=f"{until:%Y-%m-%d %H:%M}")
     print(_("密钥 {key}（Ed25519，{state}，启用于 {since}）").format(
         key=key.key_id, state=state, since=f"{since:%Y-%m-%d %H:%M}"
     ))  # fmt: skip
@@ -158,7 +221,7 @@ def _print_key(key: Any, ctx: AppContext) -> None:
 def cmd_keys_init(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.services.signing import init_keys
 
-    key, _changes = init_keys(ctx, operator_actor(ctx))
+    key, _changes = init_keys(ctx, acting_actor(ctx, args))
     print(_("已生成本大厅的签名密钥，私钥保存在{store}。").format(store=ctx.secrets().description))
     _print_key(key, ctx)
     return 0
@@ -167,8 +230,15 @@ def cmd_keys_init(args: argparse.Namespace, ctx: AppContext) -> int:
 def cmd_keys_rotate(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.services.signing import rotate_keys
 
-    key, _changes = rotate_keys(ctx, operator_actor(ctx), args.reason or "")
-    print(_("已更换签名密钥；旧密钥签发的文书仍可核验。"))
+    key, _changes = rotate_keys(
+        ctx, acting_actor(ctx, args), args.reason or "", compromised=args.compromised
+    )
+    if args.compromised:
+        print(
+            _("已更换并吊销旧的签名密钥：旧密钥签发的所有文书今后核验为“密钥已吊销”，请重新出具。")
+        )
+    else:
+        print(_("已更换签名密钥；旧密钥签发的文书仍可核验。"))
     _print_key(key, ctx)
     return 0
 
@@ -209,7 +279,7 @@ def cmd_verify(args: argparse.Namespace, ctx: AppContext) -> int:
 def cmd_audit_verify(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.services.audit_chain import verify_chain
 
-    report = verify_chain(ctx, operator_actor(ctx))
+    report = verify_chain(ctx, acting_actor(ctx, args))
     if args.json:
         _print_json(
             {
@@ -243,7 +313,7 @@ def cmd_documents_revoke(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.services.verification import kind_name, revoke_document
 
     kind = DocumentKind(args.kind)
-    revoke_document(ctx, operator_actor(ctx), kind, args.number, args.reason)
+    revoke_document(ctx, acting_actor(ctx, args), kind, args.number, args.reason)
     print(_("已撤销{kind} {number}；其二维码今后核验为“已撤销”。").format(
         kind=kind_name(kind), number=args.number.strip()
     ))  # fmt: skip
@@ -259,7 +329,7 @@ def register(sub: Any) -> None:
     users = sub.add_parser("users", help=_("账号管理（管理员）")).add_subparsers(
         dest="users_command", required=True, metavar=_("子命令")
     )
-    p = users.add_parser("add", help=_("新建账号（首次登录须修改密码）"))
+    p = signed(users.add_parser("add", help=_("新建账号（首次登录须修改密码）")))
     p.add_argument("username", help=_("用户名：字母、数字、点和下划线"))
     p.add_argument("--name", help=_("姓名"))
     p.add_argument(
@@ -273,16 +343,18 @@ def register(sub: Any) -> None:
     )  # fmt: skip
     p.add_argument("--password", help=_("初始密码（不填则生成一个临时密码）"))
     p.set_defaults(handler=cmd_users_add)
-    p = users.add_parser("list", help=_("列出账号"))
+    p = signed(users.add_parser("passwd", help=_("修改自己的密码（初始密码须先修改）")))
+    p.set_defaults(handler=cmd_users_passwd)
+    p = signed(users.add_parser("list", help=_("列出账号")))
     p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
     p.set_defaults(handler=cmd_users_list)
-    p = users.add_parser("disable", help=_("停用账号"))
+    p = signed(users.add_parser("disable", help=_("停用账号")))
     p.add_argument("username", help=_("用户名"))
     p.set_defaults(handler=cmd_users_disable)
-    p = users.add_parser("enable", help=_("重新启用账号"))
+    p = signed(users.add_parser("enable", help=_("重新启用账号")))
     p.add_argument("username", help=_("用户名"))
     p.set_defaults(handler=cmd_users_enable)
-    p = users.add_parser("reset-password", help=_("重置密码并解除锁定（登录时须修改）"))
+    p = signed(users.add_parser("reset-password", help=_("重置密码并解除锁定（登录时须修改）")))
     p.add_argument("username", help=_("用户名"))
     p.add_argument("--password", help=_("新的临时密码（不填则自动生成）"))
     p.set_defaults(handler=cmd_users_reset)
@@ -290,13 +362,18 @@ def register(sub: Any) -> None:
     keys = sub.add_parser("keys", help=_("文书签名密钥（管理员）")).add_subparsers(
         dest="keys_command", required=True, metavar=_("子命令")
     )
-    p = keys.add_parser("init", help=_("生成本大厅的签名密钥"))
+    p = signed(keys.add_parser("init", help=_("生成本大厅的签名密钥")))
     p.set_defaults(handler=cmd_keys_init)
     p = keys.add_parser("show-public", help=_("显示公钥（当前和已停用的）"))
     p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
     p.set_defaults(handler=cmd_keys_show)
-    p = keys.add_parser("rotate", help=_("更换签名密钥（旧密钥签发的文书仍有效）"))
+    p = signed(keys.add_parser("rotate", help=_("更换签名密钥（旧密钥签发的文书仍有效）")))
     p.add_argument("--reason", help=_("更换原因"))
+    p.add_argument(
+        "--compromised",
+        action="store_true",
+        help=_("旧私钥可能已泄露（如电脑丢失）：旧密钥签发的文书一律不再可信"),
+    )
     p.set_defaults(handler=cmd_keys_rotate)
 
     p = sub.add_parser("verify", help=_("核验文书二维码的内容（离线）"))
@@ -307,14 +384,14 @@ def register(sub: Any) -> None:
     audit = sub.add_parser("audit", help=_("审计日志")).add_subparsers(
         dest="audit_command", required=True, metavar=_("子命令")
     )
-    p = audit.add_parser("verify", help=_("核验审计日志的哈希链，指出第一条被改动的记录"))
+    p = signed(audit.add_parser("verify", help=_("核验审计日志的哈希链，指出第一条被改动的记录")))
     p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
     p.set_defaults(handler=cmd_audit_verify)
 
     docs = sub.add_parser("documents", help=_("已出具的文书")).add_subparsers(
         dest="documents_command", required=True, metavar=_("子命令")
     )
-    p = docs.add_parser("revoke", help=_("撤销文书：其二维码今后核验为“已撤销”"))
+    p = signed(docs.add_parser("revoke", help=_("撤销文书：其二维码今后核验为“已撤销”")))
     p.add_argument("kind", choices=[k.value for k in DocumentKind], help=_("文书种类"))
     p.add_argument("number", help=_("文书编号"))
     p.add_argument("--reason", required=True, help=_("撤销原因"))

@@ -62,3 +62,19 @@ def test_contracts_catch_a_violation(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "Only hall.ui and hall.app use Qt" in result.stdout
+
+
+def test_new_data_folders_and_the_database_are_private_to_the_user(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from hall.core.paths import Paths
+    from hall.services.context import open_context
+
+    if os.name != "posix":
+        return
+    root = tmp_path / "fresh"
+    ctx = open_context(Paths(data=root, config=root, logs=root / "logs"))
+    ctx.close()
+    assert stat.S_IMODE(root.stat().st_mode) == 0o700
+    assert stat.S_IMODE(ctx.paths.database.stat().st_mode) == 0o600

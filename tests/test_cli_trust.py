@@ -18,13 +18,16 @@ from hall.cli import main
 from hall.core.clock import local_today
 from hall.core.errors import AuthenticationFailed
 from hall.core.paths import resolve_paths
-from hall.services.auth import must_change_password, sign_in
+from hall.models.enums import Role
+from hall.services.audit import Actor
+from hall.services.auth import create_user, must_change_password, sign_in
 from hall.services.context import AppContext, open_context
 from hall.services.payload import DocumentFacts, DocumentKind, b45decode, b45encode
 from hall.services.signing import sign_document
 
 from .keyrings import MemoryKeyring, failing, installed
 
+CLERK = Actor("clerk01", Role.clerk, "C01", "张敏")
 FACTS = DocumentFacts(
     kind=DocumentKind.license,
     number="JY13203050000123",
@@ -43,11 +46,27 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
         yield backend
 
 
+ADMIN_PASSWORD = "the admin's own 1"
+
+
 @pytest.fixture
 def hall_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data folder with the administrator ``root`` (and ``clerk01``), as whom the
+    commands act: ``HALL_USER`` and ``HALL_PASSWORD`` are set as a script would."""
     monkeypatch.setenv("HALL_DATA_DIR", str(tmp_path / "cli"))
     monkeypatch.setenv("HALL_COUNTER", "C07")
     monkeypatch.delenv("HALL_SECRETS_PASSPHRASE", raising=False)
+    ctx = open_context(resolve_paths())
+    operator = Actor.as_operator("cli:test", "命令行")
+    create_user(
+        ctx, operator, "root", "管理员", Role.admin, ADMIN_PASSWORD, must_change_password=False
+    )
+    create_user(
+        ctx, operator, "clerk01", "张敏", Role.clerk, "correct horse 1", must_change_password=False
+    )
+    ctx.close()
+    monkeypatch.setenv("HALL_USER", "root")
+    monkeypatch.setenv("HALL_PASSWORD", ADMIN_PASSWORD)
     return tmp_path / "cli"
 
 
@@ -67,7 +86,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def signed_license(ctx: AppContext) -> str:
-    return sign_document(ctx, replace(FACTS, issued=local_today(ctx.clock)))
+    return sign_document(ctx, CLERK, replace(FACTS, issued=local_today(ctx.clock)))
 
 
 # --- users ---------------------------------------------------------------------------------
@@ -119,16 +138,15 @@ def test_users_disable_and_enable(hall, capsys) -> None:
     with pytest.raises(AuthenticationFailed):
         sign_in(hall, "li", "given pass 1", "C07")
     _, out, _ = run(capsys, "users", "list", "--json")
-    assert json.loads(out)[0]["active"] is False
+    assert {u["username"]: u for u in json.loads(out)}["li"]["active"] is False
     code, out, _ = run(capsys, "users", "enable", "li")
     assert code == 0 and "已启用" in out
     assert sign_in(hall, "li", "given pass 1", "C07")
 
 
-def test_users_disable_refuses_the_last_admin_and_unknown_names(hall_dir, capsys) -> None:
-    run(capsys, "users", "add", "boss", "--role", "admin", "--password", "given pass 1")
-    code, _, err = run(capsys, "users", "disable", "boss")
-    assert code == 1 and "最后一个" in err
+def test_users_disable_refuses_oneself_and_unknown_names(hall_dir, capsys) -> None:
+    code, _, err = run(capsys, "users", "disable", "root")  # the account acting
+    assert code == 1 and "自己" in err
     code, _, err = run(capsys, "users", "disable", "nobody")
     assert code == 1 and "nobody" in err
 
@@ -175,7 +193,7 @@ def test_keys_init_without_a_keyring_uses_the_sealed_file(hall_dir, capsys, monk
         code, out, err = run(capsys, "keys", "init")
     assert code == 0, err
     assert "加密文件" in out and "secrets.enc" in out
-    assert "没有可用的系统密钥环" in err
+    assert "加密的密钥文件" in err  # said, since it is not the OS keyring
     assert (hall_dir / "secrets.enc").exists()
 
 
@@ -247,10 +265,11 @@ def test_a_revoked_document_verifies_as_revoked(keyed, capsys) -> None:
 def test_audit_verify_says_intact(hall_dir, capsys) -> None:
     run(capsys, "users", "add", "li", "--role", "clerk")
     code, out, _ = run(capsys, "audit", "verify")
-    assert code == 0 and "审计日志完整：1条记录" in out
+    count = int(re.search(r"审计日志完整：(\d+)条记录", out).group(1))
+    assert code == 0 and count >= 4  # two accounts made, a sign-in, the new account
     code, out, _ = run(capsys, "audit", "verify", "--json")
     assert code == 0 and json.loads(out) == {
-        "intact": True, "entries": 1, "chains": 1, "broken": None,
+        "intact": True, "entries": count + 1, "chains": 1, "broken": None,  # + this sign-in
     }  # fmt: skip
 
 
@@ -268,3 +287,42 @@ def test_audit_verify_names_the_changed_entry(hall_dir, capsys) -> None:
     broken = json.loads(out)["broken"]
     assert code == 1 and broken["seq"] == 2
     assert broken["id"].replace("-", "") == str(entry_id).replace("-", "")
+
+
+def test_changing_commands_need_a_signed_in_account(hall_dir, capsys, monkeypatch) -> None:
+    monkeypatch.delenv("HALL_USER")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # a script, not a terminal
+    code, _, err = run(capsys, "users", "add", "mallory", "--role", "admin")
+    assert code == 1 and "--user" in err
+    code, _, err = run(capsys, "users", "add", "mallory", "--role", "admin", "--user", "root")
+    assert code == 0, err
+    monkeypatch.setenv("HALL_PASSWORD", "not the password 1")
+    code, _, err = run(capsys, "users", "add", "eve", "--role", "admin", "--user", "root")
+    assert code == 1 and "用户名或密码错误" in err
+    monkeypatch.setenv("HALL_PASSWORD", "correct horse 1")
+    code, _, err = run(capsys, "users", "add", "eve", "--role", "admin", "--user", "clerk01")
+    assert code == 1 and "无权管理账号" in err
+    monkeypatch.delenv("HALL_PASSWORD")
+    code, _, err = run(
+        capsys, "credit", "add", "91320305MA1N428243", "--reason", "x", "--user", "root"
+    )
+    assert code == 1 and "HALL_PASSWORD" in err
+
+
+def test_own_password_is_changed_at_the_command_line(hall_dir, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("HALL_PASSWORD", "correct horse 1")
+    monkeypatch.setenv("HALL_NEW_PASSWORD", "a new horse 22")
+    code, out, err = run(capsys, "users", "passwd", "--user", "clerk01")
+    assert code == 0 and "已修改" in out, err
+    ctx = open_context(resolve_paths())
+    try:
+        assert sign_in(ctx, "clerk01", "a new horse 22", "C07").username == "clerk01"
+    finally:
+        ctx.close()
+
+
+def test_demo_data_is_not_added_to_a_real_installation(hall_dir, capsys) -> None:
+    code, out, _ = run(capsys, "init", "--demo")
+    assert code == 0 and "未添加演示账号" in out
+    _, out, _ = run(capsys, "users", "list", "--json")
+    assert {u["username"] for u in json.loads(out)} == {"clerk01", "root"}

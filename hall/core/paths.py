@@ -33,8 +33,10 @@ class Paths:
         return self.config / "settings.json"
 
     def ensure(self) -> Paths:
+        """Make the folders; new ones are private to the user (ID numbers and password
+        hashes live there), folders that exist are left as the administrator set them."""
         for folder in (self.data, self.config, self.logs):
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         return self
 
 

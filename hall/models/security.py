@@ -24,6 +24,8 @@ class SigningKey(UUIDKey, Base):
     valid_from: Mapped[datetime]
     valid_until: Mapped[datetime | None]
     created_by: Mapped[str] = mapped_column(String(64))
+    # Set when the private key may have leaked: nothing it signed is trusted any more.
+    revoked_at: Mapped[datetime | None]
 
 
 class RevokedDocument(UUIDKey, Base):

@@ -161,8 +161,10 @@ def create_user(
 
 def _locked_message(ctx: AppContext, until: datetime) -> str:
     local = until.astimezone(ctx.clock.zone)
+    today = ctx.clock.now().astimezone(ctx.clock.zone).date()
+    when = f"{local:%H:%M}" if local.date() == today else f"{local:%Y-%m-%d %H:%M}"
     return _("登录失败次数过多，账号已锁定至 {time}。请稍后再试，或请管理员重置密码。").format(
-        time=f"{local:%H:%M}"
+        time=when
     )
 
 
@@ -216,13 +218,27 @@ def sign_in(ctx: AppContext, username: str, password: str, counter: str) -> Acto
     ``ValidationError`` for a bad counter code. Failures are counted and audited.
     """
     code = normalize_counter_code(counter)
+    name = username.strip().lower()[:64]
     with ctx.uow() as session:
-        user = session.scalar(select(User).where(User.username == username.strip().lower()))
+        user = session.scalar(select(User).where(User.username == name).with_for_update())
         if user is None or not user.active:
+            # The same work as a real failure (a hash, an audit entry): the time does not
+            # tell whether the account exists, and guessing at names leaves a trace.
             passwords.waste_time(password)
-            raise AuthenticationFailed(_(WRONG))
-        error = _check_password(session, ctx, user, password, code)
+            record(
+                session,
+                ctx.clock,
+                Actor(name or "?", Role.clerk, code),
+                "user.sign_in_failed",
+                "user",
+                name or "?",
+                after={"counter": code, "known": False},
+            )
+            error: AuthenticationFailed | None = AuthenticationFailed(_(WRONG))
+        else:
+            error = _check_password(session, ctx, user, password, code)
         if error is None:
+            assert user is not None
             actor = Actor(
                 user.username, user.role, code, user.display_name, tuple(user.departments)
             )
@@ -242,7 +258,7 @@ def unlock(ctx: AppContext, actor: Actor, password: str) -> None:
     raises ``AuthenticationFailed`` too.
     """
     with ctx.uow() as session:
-        user = session.scalar(select(User).where(User.username == actor.username))
+        user = session.scalar(select(User).where(User.username == actor.username).with_for_update())
         if user is None or not user.active:
             raise AuthenticationFailed(_("账号已停用，请注销后由其他人员登录。"))
         error = _check_password(session, ctx, user, password, actor.counter)
@@ -273,7 +289,7 @@ def change_password(ctx: AppContext, actor: Actor, old: str, new: str) -> Change
     if new == old:
         raise ValidationError(_("新密码不能与原密码相同。"), field="new_password")
     with ctx.uow() as session:
-        user = session.scalar(select(User).where(User.username == actor.username))
+        user = session.scalar(select(User).where(User.username == actor.username).with_for_update())
         if user is None or not user.active:
             raise AuthenticationFailed(_(WRONG))
         error = _check_password(session, ctx, user, old, actor.counter)
@@ -345,6 +361,12 @@ def set_active(
             )
         view = _view(user)
     return view, Changes(users=True)
+
+
+def has_accounts(ctx: AppContext) -> bool:
+    """Whether any account exists (before the first one, the installation is being set up)."""
+    with ctx.uow() as session:
+        return session.scalar(select(User.id).limit(1)) is not None
 
 
 @guarded(Permission.manage_users)

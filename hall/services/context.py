@@ -4,6 +4,7 @@ down (no singletons). Tests build their own with a temporary folder and a fixed 
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import TYPE_CHECKING
@@ -73,6 +74,18 @@ class AppContext:
             self._secrets = open_store(self.paths, self.passphrase)
         return self._secrets
 
+    @property
+    def secrets_open(self) -> bool:
+        return self._secrets is not None
+
+    def unlock_secrets(self, passphrase: str) -> SecretStore:
+        """Open the encrypted secrets file with ``passphrase`` (the window asks for it
+        where there is no OS keyring). Raises ``SecretsUnavailable`` if it is wrong."""
+        from hall.services.secrets import open_store
+
+        self._secrets = open_store(self.paths, lambda _creating: passphrase)
+        return self._secrets
+
     def forget_catalog(self) -> None:
         self._catalog = None
 
@@ -108,10 +121,13 @@ def open_context(
     if problem:
         raise DatabaseError(problem)
     settings = settings or load_settings(paths.settings_file)
+    new = not paths.database.exists()
     engine = make_engine(sqlite_url(paths.database))
     migrated = False
     if upgrade and not quick.sqlite_is_current(paths.database):
         migrated = migrate.upgrade(engine, sqlite_path=paths.database, backups=paths.backups)
+    if new and os.name == "posix" and paths.database.exists():
+        paths.database.chmod(0o600)  # SQLite gives its -wal and -shm files the same mode
     return AppContext(
         paths,
         settings,

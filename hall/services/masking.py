@@ -9,11 +9,12 @@ identify enterprises publicly and are never masked.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from hall.services.audit import Actor
 from hall.services.permissions import Permission, can
 
-_RESIDENT_ID = re.compile(r"^\d{17}[\dX]$")
+_RESIDENT_ID = re.compile(r"^(\d{17}[\dX]|\d{15})$")  # GB 11643 and the old 15-digit form
 _MOBILE = re.compile(r"^1\d{10}$")
 
 
@@ -38,13 +39,21 @@ def mask_phone(number: str) -> str:
     return "*" * (digits - keep) + number[-keep:]
 
 
+def _compact(code: str) -> str:
+    """As typed or scanned: full-width, lower-case ``x``, spaces and dashes forgiven."""
+    text = unicodedata.normalize("NFKC", code).upper()
+    return "".join(ch for ch in text if not ch.isspace() and ch != "-")
+
+
 def is_resident_id(code: str) -> bool:
-    return bool(_RESIDENT_ID.match(code))
+    return bool(_RESIDENT_ID.match(_compact(code)))
 
 
 def mask_applicant_code(code: str) -> str:
-    """A person's ID number masked; an enterprise's credit code as it is."""
-    return mask_id_number(code) if is_resident_id(code) else code
+    """A person's ID number masked (in whatever form it was written); an enterprise's
+    credit code as it is."""
+    compact = _compact(code)
+    return mask_id_number(compact) if _RESIDENT_ID.match(compact) else code
 
 
 def shown_code(actor: Actor, code: str, *, full_needed: bool = False) -> str:

@@ -20,6 +20,7 @@ Pure functions: no database, no keys (see :mod:`hall.services.signing`).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -33,7 +34,9 @@ PREFIX = "HL1:"
 DOMAIN = b"hall-document-v1\x00"
 SIGNATURE_BYTES = 64
 KEY_ID_BYTES = 4
-MAX_PAYLOAD = 1200  # characters: a version 22 QR code, the most 25 mm of paper can carry
+# Characters: at most a version 12 code at M (65 modules, 0.38 mm a module at 25 mm), still
+# read from paper by a counter scanner; a longer payload would need a bigger print.
+MAX_PAYLOAD = 400
 MAX_TEXT = 300  # characters in one field
 EPOCH = date(2000, 1, 1)
 
@@ -153,6 +156,8 @@ def encode_body(facts: DocumentFacts) -> bytes:
             raise ValidationError(
                 _("文书内容过长，无法放进二维码（每项最多{n}个字）。").format(n=MAX_TEXT)
             )
+        if has_control(value):
+            raise ValidationError(_("文书内容含有不可打印的控制字符，无法生成二维码。"))
     return cbor2.dumps(
         [
             KIND_CODES[facts.kind],
@@ -169,9 +174,15 @@ def encode_body(facts: DocumentFacts) -> bytes:
     )
 
 
+def has_control(text: str) -> bool:
+    """Control and format characters: nothing a document prints, and in a terminal they
+    could redraw what ``hall verify`` said."""
+    return any(unicodedata.category(ch).startswith("C") for ch in text)
+
+
 def _text(value: object) -> str:
-    if not isinstance(value, str) or len(value) > MAX_TEXT:
-        raise PayloadFormatError("a text field is not text")
+    if not isinstance(value, str) or len(value) > MAX_TEXT or has_control(value):
+        raise PayloadFormatError("a text field is not printable text")
     return value
 
 

@@ -38,6 +38,7 @@ class Permission(StrEnum):
     print_reports = "print_reports"
     view_audit = "view_audit"
     revoke_document = "revoke_document"
+    issue_documents = "issue_documents"  # sign a document's QR code
     see_full_identifiers = "see_full_identifiers"
     manage_users = "manage_users"
     import_catalog = "import_catalog"
@@ -49,14 +50,18 @@ _P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.clerk: frozenset(
         {_P.accept_case, _P.pre_review, _P.issue_tickets, _P.serve_tickets,
-         _P.see_full_identifiers}
+         _P.issue_documents, _P.see_full_identifiers}
     ),
-    Role.guide: frozenset({_P.pre_review, _P.issue_tickets, _P.see_full_identifiers}),
-    Role.reviewer: frozenset({_P.decide_sub_case, _P.see_full_identifiers}),
+    Role.guide: frozenset(
+        {_P.pre_review, _P.issue_tickets, _P.issue_documents, _P.see_full_identifiers}
+    ),
+    Role.reviewer: frozenset(
+        {_P.decide_sub_case, _P.issue_documents, _P.see_full_identifiers}
+    ),
     Role.supervisor: frozenset(
         {_P.accept_case, _P.pre_review, _P.issue_tickets, _P.serve_tickets,
          _P.record_verification, _P.write_credit, _P.print_reports, _P.view_audit,
-         _P.revoke_document, _P.see_full_identifiers}
+         _P.revoke_document, _P.issue_documents, _P.see_full_identifiers}
     ),
     # The administrator runs the system, not the cases: no accepting, deciding or calling.
     Role.admin: frozenset(
@@ -76,6 +81,7 @@ PERMISSION_NAMES = {
     _P.print_reports: N_("打印统计报表"),
     _P.view_audit: N_("查看和核验审计日志"),
     _P.revoke_document: N_("撤销已出具的文书"),
+    _P.issue_documents: N_("出具带二维码的文书"),
     _P.see_full_identifiers: N_("查看完整的身份证号和电话号码"),
     _P.manage_users: N_("管理账号"),
     _P.import_catalog: N_("导入目录和日历"),
@@ -158,11 +164,16 @@ R = TypeVar("R")
 
 def guarded(
     permission: Permission,
+    *,
+    department: Callable[..., str | None] | None = None,
 ) -> Callable[
     [Callable[Concatenate[AppContext, Actor, P], R]],
     Callable[Concatenate[AppContext, Actor, P], R],
 ]:
-    """Make a service function ``f(ctx, actor, ...)`` check ``permission`` first."""
+    """Make a service function ``f(ctx, actor, ...)`` check ``permission`` first.
+
+    For a permission scoped to departments, ``department(ctx, actor, ...)`` (called with
+    the function's own arguments) names the department the call concerns."""
 
     def decorate(
         func: Callable[Concatenate[AppContext, Actor, P], R],
@@ -171,7 +182,8 @@ def guarded(
 
         @functools.wraps(func)
         def wrapper(ctx: AppContext, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> R:
-            require(ctx, actor, permission, action=name)
+            dept = department(ctx, actor, *args, **kwargs) if department else None
+            require(ctx, actor, permission, department=dept, action=name)
             return func(ctx, actor, *args, **kwargs)
 
         wrapper.__permission__ = permission  # type: ignore[attr-defined]

@@ -10,10 +10,12 @@ administrator sets; the program says which store is in use.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -95,62 +97,99 @@ class KeyringStore:
 
 
 class EncryptedFileStore:
-    """Secrets in one file, sealed with AES-GCM; every write replaces the file whole."""
+    """Secrets in one file, sealed with AES-GCM under a key derived once from the
+    passphrase. The file is read again for every question and rewritten whole, under a
+    lock, for every change: two programs using it (the window and a command) never undo
+    each other's secrets."""
 
     def __init__(self, path: Path, passphrase: str, *, creating: bool = False) -> None:
         self.path = path
         self.description = _("加密文件 {path}").format(path=path)
-        self._key: bytes
-        self._salt: bytes
-        self._n: int
-        self._values: dict[str, str] = {}
+        self._lock_path = path.with_name(path.name + ".lock")
         if path.exists():
-            self._open(passphrase)
+            sealed = self._sealed()
+            self._salt, self._n = sealed.salt, sealed.n
+            self._key = _derive(passphrase, self._salt, self._n)
+            self._decrypt(sealed)  # a wrong passphrase is told now, not at the first use
         else:
             if len(passphrase) < MIN_PASSPHRASE:
                 raise SecretsUnavailable(_("密钥文件的口令至少{n}位。").format(n=MIN_PASSPHRASE))
-            self._salt = os.urandom(16)
-            self._n = SCRYPT_N
+            self._salt, self._n = os.urandom(16), SCRYPT_N
             self._key = _derive(passphrase, self._salt, self._n)
 
-    def _open(self, passphrase: str) -> None:
+    def _corrupt(self) -> SecretsUnavailable:
+        return SecretsUnavailable(
+            _(
+                "密钥文件 {path} 已损坏，无法读取。请从备份恢复；没有备份时，"
+                "把它移到别处，再由管理员运行“hall keys rotate --compromised”生成新密钥。"
+            ).format(path=self.path)
+        )
+
+    def _sealed(self) -> _Sealed:
         try:
-            sealed = json.loads(self.path.read_text(encoding="utf-8"))
-            self._salt = base64.b64decode(sealed["salt"])
-            nonce = base64.b64decode(sealed["nonce"])
-            ciphertext = base64.b64decode(sealed["ciphertext"])
-            self._n = int(sealed.get("n", SCRYPT_N))
-            if not 2**14 <= self._n <= 2**20:
-                raise ValueError("scrypt cost out of range")
-            if sealed.get("version") != 1 or sealed.get("kdf") != "scrypt":
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            if raw.get("version") != 1 or raw.get("kdf") != "scrypt":
                 raise ValueError("unknown format")
+            sealed = _Sealed(
+                base64.b64decode(raw["salt"]),
+                int(raw.get("n", SCRYPT_N)),
+                base64.b64decode(raw["nonce"]),
+                base64.b64decode(raw["ciphertext"]),
+            )
         except OSError as exc:
             raise SecretsUnavailable(
                 _("无法读取密钥文件 {path}：{reason}").format(path=self.path, reason=os_reason(exc))
             ) from exc
-        except (ValueError, KeyError, TypeError) as exc:
-            raise SecretsUnavailable(
-                _("密钥文件 {path} 已损坏，无法读取。请从备份恢复，或重新生成密钥。").format(
-                    path=self.path
-                )
-            ) from exc
-        self._key = _derive(passphrase, self._salt, self._n)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise self._corrupt() from exc
+        if not 2**14 <= sealed.n <= 2**20:
+            raise self._corrupt()
+        return sealed
+
+    def _decrypt(self, sealed: _Sealed) -> dict[str, str]:
+        if sealed.salt != getattr(self, "_salt", sealed.salt):
+            raise SecretsUnavailable(_("密钥文件已被另一个口令重新建立，请重新打开程序。"))
         try:
-            plain = AESGCM(self._key).decrypt(nonce, ciphertext, b"hall-secrets-v1")
+            plain = AESGCM(self._key).decrypt(sealed.nonce, sealed.ciphertext, _AAD)
         except InvalidTag:
             raise SecretsUnavailable(_("密钥文件的口令不正确，或文件已被改动。")) from None
-        values = json.loads(plain.decode("utf-8"))
-        self._values = {str(k): str(v) for k, v in values.items()}
+        try:
+            values = json.loads(plain.decode("utf-8"))
+        except ValueError as exc:
+            raise self._corrupt() from exc
+        return {str(k): str(v) for k, v in values.items()}
+
+    def _read(self) -> dict[str, str]:
+        return self._decrypt(self._sealed()) if self.path.exists() else {}
 
     def get(self, name: str) -> str | None:
-        return self._values.get(name)
+        return self._read().get(name)
 
     def set(self, name: str, value: str) -> None:
-        self._write({**self._values, name: value})
+        with self._locked():
+            self._write({**self._read(), name: value})
 
     def delete(self, name: str) -> None:
-        if name in self._values:
-            self._write({k: v for k, v in self._values.items() if k != name})
+        with self._locked():
+            values = self._read()
+            if name in values:
+                del values[name]
+                self._write(values)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """An exclusive lock on a file beside the store (POSIX); elsewhere none is taken."""
+        try:
+            import fcntl
+        except ImportError:  # Windows: the keyring is there, this store is the fallback
+            yield
+            return
+        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
 
     def _write(self, values: dict[str, str]) -> None:
         nonce = os.urandom(12)
@@ -161,18 +200,18 @@ class EncryptedFileStore:
             "n": self._n,
             "salt": base64.b64encode(self._salt).decode("ascii"),
             "nonce": base64.b64encode(nonce).decode("ascii"),
-            "ciphertext": base64.b64encode(
-                AESGCM(self._key).encrypt(nonce, plain, b"hall-secrets-v1")
-            ).decode("ascii"),
+            "ciphertext": base64.b64encode(AESGCM(self._key).encrypt(nonce, plain, _AAD)).decode(
+                "ascii"
+            ),
         }
         tmp = self.path.with_suffix(".tmp")
         try:
-            with tmp.open("w", encoding="utf-8") as handle:
+            # Made private from the start, not narrowed after being written.
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(sealed, handle)
                 handle.flush()
                 os.fsync(handle.fileno())
-            if os.name == "posix":
-                tmp.chmod(0o600)
             tmp.replace(self.path)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
@@ -181,7 +220,17 @@ class EncryptedFileStore:
                     path=self.path, reason=os_reason(exc)
                 )
             ) from exc
-        self._values = values
+
+
+_AAD = b"hall-secrets-v1"
+
+
+@dataclass(frozen=True)
+class _Sealed:
+    salt: bytes
+    n: int
+    nonce: bytes
+    ciphertext: bytes
 
 
 def _derive(passphrase: str, salt: bytes, n: int) -> bytes:
@@ -197,13 +246,21 @@ def keyring_service(paths: Paths) -> str:
     return f"hall:{paths.data}"
 
 
+def uses_file_store(paths: Paths) -> bool:
+    """Whether this installation keeps its secrets in the encrypted file: once the file
+    exists it stays the store (a keyring appearing later must not hide the key in it),
+    and where no keyring works it is the only one."""
+    return secrets_file(paths).exists() or not keyring_usable()
+
+
 def open_store(paths: Paths, passphrase: PassphraseProvider | None) -> SecretStore:
-    """The keyring where it works, else the encrypted file (asking ``passphrase``).
+    """The OS keyring, or the encrypted file (asking ``passphrase``): see
+    :func:`uses_file_store`.
 
     Raises ``SecretsUnavailable`` when the file store is needed and no passphrase can be
     had, or the passphrase is wrong.
     """
-    if keyring_usable():
+    if not uses_file_store(paths):
         return KeyringStore(keyring_service(paths))
     path = secrets_file(paths)
     creating = not path.exists()
@@ -218,8 +275,12 @@ def open_store(paths: Paths, passphrase: PassphraseProvider | None) -> SecretSto
     return EncryptedFileStore(path, passphrase(creating), creating=creating)
 
 
-def keyring_notice() -> str | None:
-    """What to tell at start when secrets cannot go into the OS keyring, or None."""
-    if keyring_usable():
+def keyring_notice(paths: Paths) -> str | None:
+    """What to tell at start when secrets are in the encrypted file, or None."""
+    if not uses_file_store(paths):
         return None
+    if keyring_usable():
+        return _("签名密钥和服务器密码保存在由管理员口令加密的文件 {path} 中。").format(
+            path=secrets_file(paths)
+        )
     return _("本机没有可用的系统密钥环：签名密钥和服务器密码保存在由管理员口令加密的文件中。")

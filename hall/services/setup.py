@@ -15,14 +15,14 @@ from hall.core.errors import HallError, ValidationError
 from hall.core.i18n import _
 from hall.core.paths import resource
 from hall.core.settings import normalize_counter_code
-from hall.models import Applicant, CatalogVersion, CreditRecord, User
+from hall.models import Applicant, AuditEntry, CatalogVersion, CreditRecord, User
 from hall.models.enums import ApplicantKind, Role
 from hall.services.audit import Actor, record
 from hall.services.auth import create_user
 from hall.services.catalog import BUNDLED_CATALOG, import_catalog, read_catalog_file
 from hall.services.context import AppContext
 from hall.services.passwords import check_rules
-from hall.services.secrets import keyring_usable
+from hall.services.secrets import uses_file_store
 from hall.services.signing import current_key, init_keys
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ class InitReport:
     credit_records_loaded: int
     counter: str | None
     key_created: bool = False
+    demo_refused: bool = False  # a real installation: no demo accounts were added
 
 
 def initialise(
@@ -91,7 +92,9 @@ def initialise(
     if not has_catalog:
         import_catalog(ctx, SYSTEM, read_catalog_file(BUNDLED_CATALOG), BUNDLED_CATALOG.name)
     users = 0
-    if demo:
+    # Demo accounts have a published password: never in a real installation's database.
+    demo_refused = demo and has_users and not _is_demo(ctx)
+    if demo and not demo_refused:
         for username, name, role, departments in DEMO_USERS:
             if username not in usernames:
                 create_user(
@@ -118,24 +121,35 @@ def initialise(
         )
         users = 1
     applicants = credits = 0
-    if demo and not has_applicants:
+    if demo and not demo_refused and not has_applicants:
         applicants, credits = _load_registry(ctx)
     key_created = False
     if signing_key is None:
-        signing_key = keyring_usable()
+        signing_key = not uses_file_store(ctx.paths)
     if signing_key and current_key(ctx) is None:
         init_keys(ctx, SYSTEM)
         key_created = True
     if counter:
         ctx.settings.counter_code = counter
-    elif demo and not ctx.settings.counter_code:
+    elif demo and not demo_refused and not ctx.settings.counter_code:
         ctx.settings.counter_code = DEMO_COUNTER
-    if demo and not ctx.settings.hall_name:
+    if demo and not demo_refused and not ctx.settings.hall_name:
         hall = _read_registry().get("hall", {})
         ctx.settings.hall_name = str(hall.get("name", ""))
         ctx.settings.hall_code = str(hall.get("code", ""))
     ctx.save_settings()
-    return InitReport(not has_catalog, users, applicants, credits, ctx.counter, key_created)
+    return InitReport(
+        not has_catalog, users, applicants, credits, ctx.counter, key_created, demo_refused
+    )
+
+
+def _is_demo(ctx: AppContext) -> bool:
+    """Whether this database was set up as the demo hall."""
+    with ctx.uow() as session:
+        return (
+            session.scalar(select(AuditEntry.id).where(AuditEntry.action == "demo.load").limit(1))
+            is not None
+        )
 
 
 def _read_registry() -> dict[str, Any]:

@@ -45,6 +45,7 @@ class KeyView:
     valid_from: datetime
     valid_until: datetime | None
     created_by: str
+    revoked_at: datetime | None = None
 
     @property
     def current(self) -> bool:
@@ -58,11 +59,14 @@ class KeyView:
             "valid_from": self.valid_from.isoformat(),
             "valid_until": self.valid_until.isoformat() if self.valid_until else None,
             "current": self.current,
+            "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
         }
 
 
 def _view(k: SigningKey) -> KeyView:
-    return KeyView(k.id, k.key_id, k.public_key, k.valid_from, k.valid_until, k.created_by)
+    return KeyView(
+        k.id, k.key_id, k.public_key, k.valid_from, k.valid_until, k.created_by, k.revoked_at
+    )
 
 
 def key_id_of(public_raw: bytes) -> str:
@@ -126,8 +130,12 @@ def init_keys(ctx: AppContext, actor: Actor) -> tuple[KeyView, Changes]:
 
 
 @guarded(Permission.manage_keys)
-def rotate_keys(ctx: AppContext, actor: Actor, reason: str = "") -> tuple[KeyView, Changes]:
-    """Retire the current key (what it signed stays valid) and make a new one.
+def rotate_keys(
+    ctx: AppContext, actor: Actor, reason: str = "", *, compromised: bool = False
+) -> tuple[KeyView, Changes]:
+    """Retire the current key and make a new one. What the old key signed stays valid,
+    unless it is ``compromised`` (its private key may have leaked): then nothing it ever
+    signed verifies, since a thief could date a forgery as he likes; reprint those.
 
     Raises ``Conflict`` when there is no key yet (``init_keys``)."""
     with ctx.uow() as session:
@@ -138,6 +146,8 @@ def rotate_keys(ctx: AppContext, actor: Actor, reason: str = "") -> tuple[KeyVie
         old = _current(session)
         assert old is not None
         old.valid_until = row.valid_from
+        if compromised:
+            old.revoked_at = row.valid_from
         session.add(row)
         session.flush()
         record(
@@ -148,7 +158,12 @@ def rotate_keys(ctx: AppContext, actor: Actor, reason: str = "") -> tuple[KeyVie
             "signing_key",
             row.id,
             before={"key_id": old.key_id},
-            after={"key_id": row.key_id, "public_key": row.public_key, "reason": reason.strip()},
+            after={
+                "key_id": row.key_id,
+                "public_key": row.public_key,
+                "reason": reason.strip(),
+                "compromised": compromised,
+            },
             rows=[old, row],
         )
         old_id, view = old.key_id, _view(row)
@@ -172,7 +187,8 @@ def current_key(ctx: AppContext) -> KeyView | None:
         return _view(row) if row else None
 
 
-def sign_document(ctx: AppContext, facts: DocumentFacts) -> str:
+@guarded(Permission.issue_documents)
+def sign_document(ctx: AppContext, actor: Actor, facts: DocumentFacts) -> str:
     """The QR payload for ``facts``, signed with the current key.
 
     A person's ID number is masked before it is signed (anyone can read a QR code), and
@@ -206,4 +222,15 @@ def sign_document(ctx: AppContext, facts: DocumentFacts) -> str:
         holder_code=mask_applicant_code(facts.holder_code),
     )
     body = payload.encode_body(signed)
-    return payload.assemble(body, private.sign(payload.DOMAIN + body))
+    text = payload.assemble(body, private.sign(payload.DOMAIN + body))
+    with ctx.uow() as session:
+        record(
+            session,
+            ctx.clock,
+            actor,
+            "document.sign",
+            "document",
+            f"{facts.kind.value}:{facts.number}"[:64],
+            after={"kind": facts.kind, "number": facts.number, "key_id": key.key_id},
+        )
+    return text

@@ -2,6 +2,7 @@
 
 The verdicts are distinct, checked in this order: not a code of ours (``malformed``);
 signed by a key this hall never had (``unknown_key``); a changed byte (``bad_signature``);
+signed by a key revoked as compromised (``key_revoked``);
 signed on a day its key was not in use (``key_expired``); revoked since it was printed
 (``revoked``); past its own validity (``document_expired``); else ``valid``. The key's
 period is checked against the day the code was signed (a reprint after a rotation is
@@ -37,6 +38,7 @@ class Verdict(StrEnum):
     malformed = "malformed"
     unknown_key = "unknown_key"
     bad_signature = "bad_signature"
+    key_revoked = "key_revoked"
     key_expired = "key_expired"
     revoked = "revoked"
     document_expired = "document_expired"
@@ -47,6 +49,9 @@ VERDICT_TEXT = {
     Verdict.malformed: N_("无法识别：这不是本大厅文书的二维码，或二维码已损坏。"),
     Verdict.unknown_key: N_("无法核验：签发密钥不属于本大厅，文书可能是伪造的。"),
     Verdict.bad_signature: N_("签名不符：二维码内容被改动过，文书不可信。"),
+    Verdict.key_revoked: N_(
+        "密钥已吊销：签发这个二维码的密钥可能已泄露，文书不再可信，请到大厅重新出具。"
+    ),
     Verdict.key_expired: N_("密钥已停用：二维码的生成日期不在该密钥的使用期内，文书不可信。"),
     Verdict.revoked: N_("已撤销：该文书已被撤销，不再有效。"),
     Verdict.document_expired: N_("已过有效期：签名真实，但文书已超过有效期。"),
@@ -155,6 +160,8 @@ def verify_payload(ctx: AppContext, text: str, *, today: date | None = None) -> 
         )
     except InvalidSignature:
         return Verification(Verdict.bad_signature, facts, key)
+    if key.revoked_at is not None:
+        return Verification(Verdict.key_revoked, facts, key)
     zone = ctx.clock.zone
     first = key.valid_from.astimezone(zone).date()
     last = key.valid_until.astimezone(zone).date() if key.valid_until else None

@@ -23,6 +23,7 @@ class ActionId(Enum):
     verify = "verify"
     audit = "audit"
     lock = "lock"
+    unlock_secrets = "unlock_secrets"
     change_password = "change_password"
     sign_out = "sign_out"
     quit = "quit"
@@ -50,6 +51,11 @@ SPECS: dict[ActionId, ActionSpec] = {
         Permission.view_audit,
     ),
     ActionId.lock: ActionSpec(N_("锁定(&K)"), "Ctrl+L", N_("暂时离开：锁定窗口，输入密码后继续")),
+    ActionId.unlock_secrets: ActionSpec(
+        N_("解锁密钥文件(&U)…"),
+        "Ctrl+Shift+U",
+        N_("输入密钥文件的口令，以便出具带签名二维码的文书"),
+    ),
     ActionId.change_password: ActionSpec(
         N_("修改密码(&P)…"), "Ctrl+Shift+P", N_("修改自己的登录密码")
     ),

@@ -18,7 +18,7 @@ from hall.core.i18n import _
 from hall.core.settings import normalize_counter_code
 from hall.services.context import AppContext
 from hall.services.passwords import check_rules
-from hall.services.secrets import MIN_PASSPHRASE, keyring_usable
+from hall.services.secrets import MIN_PASSPHRASE, uses_file_store
 from hall.services.setup import initialise
 from hall.ui.errors import show_error
 from hall.ui.tasks import run_task
@@ -51,7 +51,7 @@ class FirstRunDialog(QDialog):
         form.addRow(_("管理员密码"), self.password)
         form.addRow(_("再次输入密码"), self.repeat)
         # Without an OS keyring the signing key goes into a file sealed by a passphrase.
-        self.needs_passphrase = not keyring_usable()
+        self.needs_passphrase = uses_file_store(self.ctx.paths)
         self.passphrase = named(QLineEdit(), "passphrase")
         self.passphrase_repeat = named(QLineEdit(), "passphraseRepeat")
         for field in (self.passphrase, self.passphrase_repeat):

@@ -10,7 +10,9 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -77,7 +79,12 @@ class MainWindow(QMainWindow):
 
         a = self.actions_
         menu = self.menuBar().addMenu(_("文件(&F)"))
-        for action_id in (ActionId.lock, ActionId.change_password, ActionId.sign_out):
+        for action_id in (
+            ActionId.lock,
+            ActionId.change_password,
+            ActionId.unlock_secrets,
+            ActionId.sign_out,
+        ):
             menu.addAction(a[action_id])
         menu.addSeparator()
         menu.addAction(a[ActionId.quit])
@@ -102,10 +109,10 @@ class MainWindow(QMainWindow):
         self.connection_label = named(QLabel(_("单机运行 · 本机数据库")), "statusConnection")
         self.catalog_label = named(QLabel(), "statusCatalog")
         self.secrets_label = named(QLabel(), "statusSecrets")
+        a[ActionId.unlock_secrets].setVisible(bool(self.keyring_notice))
         if self.keyring_notice:
-            self.secrets_label.setText(_("密钥：加密文件"))
             self.secrets_label.setToolTip(self.keyring_notice)
-            self.secrets_label.setStyleSheet("color: #8a5a00;")
+            self._show_secrets_state()
         else:
             self.secrets_label.hide()
         for widget in (
@@ -127,12 +134,44 @@ class MainWindow(QMainWindow):
         a[ActionId.quit].triggered.connect(self.close)
         a[ActionId.lock].triggered.connect(self.lock)
         a[ActionId.change_password].triggered.connect(self.change_password)
+        a[ActionId.unlock_secrets].triggered.connect(self.unlock_secrets)
         a[ActionId.sign_out].triggered.connect(self.sign_out)
         a[ActionId.about].triggered.connect(self.about)
         self.lock_screen.unlocked.connect(self.unlock)
         self.lock_screen.sign_out_requested.connect(self.sign_out)
         self.bus.catalog_changed.connect(self.catalog_page.reload_catalog)
         self.bus.catalog_changed.connect(self._show_catalog_version)
+
+    def _show_secrets_state(self) -> None:
+        if self.ctx.secrets_open:
+            self.secrets_label.setText(_("密钥文件：已解锁"))
+            self.secrets_label.setStyleSheet("")
+        else:
+            self.secrets_label.setText(_("密钥文件：未解锁（Ctrl+Shift+U）"))
+            self.secrets_label.setStyleSheet("color: #8a5a00;")
+
+    def unlock_secrets(self) -> None:
+        """Ask the secrets file's passphrase and open it (scrypt: off the GUI thread)."""
+        phrase, ok = QInputDialog.getText(
+            self,
+            _("解锁密钥文件"),
+            _("本机没有可用的系统密钥环，签名密钥保存在加密文件中。\n请输入密钥文件的口令："),
+            QLineEdit.EchoMode.Password,
+        )
+        if not ok or not phrase:
+            return
+        ctx = self.ctx
+        self.statusBar().showMessage(_("正在打开密钥文件……"))
+
+        def done(_store: object) -> None:
+            self.statusBar().showMessage(_("密钥文件已解锁。"), 5000)
+            self._show_secrets_state()
+
+        def failed(exc: BaseException) -> None:
+            self.statusBar().clearMessage()
+            show_error(self, exc, _("无法解锁密钥文件"))
+
+        run_task(self, lambda: ctx.unlock_secrets(phrase), done, failed)
 
     def _show_catalog_version(self) -> None:
         catalog = self.catalog_page.catalog

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from hall.core.errors import DatabaseError, PermissionDenied
 from hall.models import AuditEntry, AuditHead
@@ -41,11 +41,20 @@ def entries(ctx) -> list[AuditEntry]:
         return list(s.scalars(select(AuditEntry).order_by(AuditEntry.seq)))
 
 
+TRIGGERS = (
+    "audit_entry_no_update",
+    "audit_entry_no_delete",
+    "audit_entry_no_replace",
+    "audit_head_forward",
+    "audit_head_no_delete",
+)
+
+
 def attacker(ctx, *statements: str, params: tuple = ()) -> None:
     """Someone with the file: the append-only triggers dropped, then plain SQL."""
     with ctx.engine.begin() as conn:
-        conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_entry_no_update")
-        conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_entry_no_delete")
+        for trigger in TRIGGERS:
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
         for statement in statements:
             conn.exec_driver_sql(statement, params)
 
@@ -254,3 +263,40 @@ def test_the_broken_entry_can_be_reported_as_json(logged, operator) -> None:
     data = verify_chain(logged, operator).broken.to_json()
     assert data["seq"] == target.seq and data["id"] == str(target.id)
     assert data["actor"] == "x" and data["reason"]
+
+
+def test_the_program_cannot_replace_an_entry_or_move_the_head_back(logged) -> None:
+    first = entries(logged)[0]
+    with pytest.raises(DatabaseError), logged.uow() as s:
+        s.execute(
+            text(
+                "INSERT OR REPLACE INTO audit_entry (id, chain, seq, at, actor, action, entity,"
+                " entity_id, prev_hash, hash) SELECT id, chain, seq, at, 'mallory', action,"
+                " entity, entity_id, prev_hash, hash FROM audit_entry WHERE seq = 1"
+            )
+        )
+    with pytest.raises(DatabaseError), logged.uow() as s:
+        s.execute(text("UPDATE audit_head SET seq = seq - 1"))
+    with pytest.raises(DatabaseError), logged.uow() as s:
+        s.execute(text("DELETE FROM audit_head"))
+    assert entries(logged)[0].actor == first.actor
+
+
+def test_a_chain_without_a_head_is_reported_as_forged(logged, operator) -> None:
+    """A whole chain made up by someone who knows the hash: it has no head."""
+    import uuid
+    from datetime import UTC, datetime
+
+    at = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)
+    entry_id = uuid.uuid4()
+    fields = {"actor": "admin", "counter": None, "action": "user.create", "entity": "user",
+              "entity_id": "x", "before": None, "after": None}  # fmt: skip
+    digest = chain_hash(prev_hash="0" * 64, chain="forged", seq=1, id=entry_id, at=at, **fields)
+    attacker(
+        logged,
+        "INSERT INTO audit_entry (id, chain, seq, at, actor, action, entity, entity_id,"
+        " prev_hash, hash) VALUES (?, 'forged', 1, ?, 'admin', 'user.create', 'user', 'x', ?, ?)",
+        params=(entry_id.hex, "2026-11-23 01:30:00.000000", "0" * 64, digest),
+    )
+    report = verify_chain(logged, operator)
+    assert not report.intact and "伪造" in report.broken.reason

@@ -62,7 +62,11 @@ def test_credit_codes_are_left_as_they_are_and_id_numbers_masked() -> None:
     assert mask_applicant_code(ENTERPRISE) == ENTERPRISE
     assert mask_applicant_code(PERSON) == "320305********530X"
     assert is_resident_id(PERSON) and not is_resident_id(ENTERPRISE)
-    assert not is_resident_id("32030519711203530x")  # codes are normalised before this
+    # As typed: lower-case x, full-width digits, spaces; and the old 15-digit numbers.
+    assert mask_applicant_code("32030519711203530x") == "320305********530X"
+    assert mask_applicant_code("３２０３０５１９７１１２０３５３０X") == "320305********530X"
+    assert mask_applicant_code("3203 0519 7112 0353 0X") == "320305********530X"
+    assert mask_applicant_code("320305711203530") == "320305*****3530"
 
 
 @pytest.mark.parametrize("role", [Role.clerk, Role.guide, Role.reviewer, Role.supervisor])

@@ -32,10 +32,10 @@ from hall.services.calendar import import_calendar
 from hall.services.catalog import import_catalog
 from hall.services.credit import add_record
 from hall.services.intake import accept_case, plan_application
-from hall.services.payload import DocumentKind
+from hall.services.payload import DocumentFacts, DocumentKind
 from hall.services.permissions import ROLE_PERMISSIONS, Permission, can, require
 from hall.services.settings_admin import change_settings, store_server_password
-from hall.services.signing import init_keys, rotate_keys
+from hall.services.signing import init_keys, rotate_keys, sign_document
 from hall.services.verification import revoke_document
 
 from ..conftest import SMALL_CATALOG
@@ -115,6 +115,11 @@ SAMPLES: dict[str, Sample] = {
         ctx, a, f"server-pass-{i}"
     ),
     "signing.init_keys": lambda ctx, a, i: init_keys(ctx, a),
+    "signing.sign_document": lambda ctx, a, i: sign_document(
+        ctx,
+        a,
+        DocumentFacts(DocumentKind.receipt, f"C01-{i}", "味香居", ENTERPRISE, "SAMR-001", DAY),
+    ),
     "signing.rotate_keys": lambda ctx, a, i: rotate_keys(ctx, a, f"测试 {i}"),
     "verification.revoke_document": lambda ctx, a, i: revoke_document(
         ctx, a, DocumentKind.license, f"LIC-{i}", "错发"
@@ -124,6 +129,7 @@ SAMPLES: dict[str, Sample] = {
 #: What must exist before a service can be called at all.
 SETUP: dict[str, Callable[[Any, Actor], Any]] = {
     "signing.rotate_keys": lambda ctx, op: init_keys(ctx, op),
+    "signing.sign_document": lambda ctx, op: init_keys(ctx, op),
     "auth.reset_password": lambda ctx, op: create_user(
         ctx, op, "target", "目标", Role.guide, PASSWORD, must_change_password=False
     ),
@@ -289,12 +295,12 @@ def test_the_permission_table_is_the_agreed_one() -> None:
     P = Permission
     desk = {P.accept_case, P.pre_review, P.issue_tickets, P.serve_tickets}
     expected = {
-        Role.clerk: desk | {P.see_full_identifiers},
-        Role.guide: {P.pre_review, P.issue_tickets, P.see_full_identifiers},
-        Role.reviewer: {P.decide_sub_case, P.see_full_identifiers},
+        Role.clerk: desk | {P.issue_documents, P.see_full_identifiers},
+        Role.guide: {P.pre_review, P.issue_tickets, P.issue_documents, P.see_full_identifiers},
+        Role.reviewer: {P.decide_sub_case, P.issue_documents, P.see_full_identifiers},
         Role.supervisor: desk
         | {P.record_verification, P.write_credit, P.print_reports, P.view_audit,
-           P.revoke_document, P.see_full_identifiers},
+           P.revoke_document, P.issue_documents, P.see_full_identifiers},
         Role.admin: {P.write_credit, P.print_reports, P.view_audit, P.revoke_document,
                      P.manage_users, P.import_catalog, P.change_settings, P.manage_keys},
     }  # fmt: skip
@@ -306,3 +312,17 @@ def test_the_admin_runs_the_system_not_the_cases() -> None:
     assert not admin & {Permission.accept_case, Permission.decide_sub_case}
     assert Permission.see_full_identifiers not in admin
     assert {Permission.manage_users, Permission.manage_keys} <= admin
+
+
+def test_a_department_scoped_service_is_checked_for_the_department_it_concerns(
+    ctx, reviewer
+) -> None:
+    from hall.services.permissions import guarded
+
+    @guarded(Permission.decide_sub_case, department=lambda ctx, actor, dept: dept)
+    def decide(ctx, actor, dept):
+        return f"decided for {dept}"
+
+    assert decide(ctx, reviewer, "SAMR") == "decided for SAMR"
+    with pytest.raises(PermissionDenied, match="其他部门（NHC）"):
+        decide(ctx, reviewer, "NHC")

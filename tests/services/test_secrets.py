@@ -29,7 +29,7 @@ from hall.services.settings_admin import server_password, store_server_password
 from hall.services.signing import current_key, init_keys
 
 from ..conftest import make_paths
-from ..keyrings import MemoryKeyring, installed
+from ..keyrings import MemoryKeyring, failing, installed
 
 PASSPHRASE = "a long passphrase 2026"
 SECRET = "9f2c41d0e8b7a6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1"
@@ -54,8 +54,8 @@ def test_a_failing_keyring_is_reported_not_raised_raw(no_keyring) -> None:
         KeyringStore("hall:x").set("a", "b")
 
 
-def test_which_keyrings_count_as_usable(memory_keyring) -> None:
-    assert keyring_usable() and keyring_notice() is None
+def test_which_keyrings_count_as_usable(memory_keyring, tmp_path) -> None:
+    assert keyring_usable() and keyring_notice(make_paths(tmp_path)) is None
     empty_chain = type("EmptyChainer", (chainer.ChainerBackend,), {"backends": []})
     with installed(empty_chain()):
         assert not keyring_usable()
@@ -64,9 +64,32 @@ def test_which_keyrings_count_as_usable(memory_keyring) -> None:
         assert not keyring_usable()
 
 
-def test_no_keyring_is_not_usable_and_is_told(no_keyring) -> None:
+def test_no_keyring_is_not_usable_and_is_told(no_keyring, tmp_path) -> None:
     assert not keyring_usable()
-    assert "加密" in (keyring_notice() or "")
+    assert "没有可用的系统密钥环" in (keyring_notice(make_paths(tmp_path)) or "")
+
+
+def test_once_the_sealed_file_exists_it_stays_the_store(tmp_path) -> None:
+    """A keyring that appears later (a desktop session) must not hide the key in the file."""
+    paths = make_paths(tmp_path)
+    with installed(failing()):
+        store = open_store(paths, lambda creating: "a long passphrase 2026")
+        store.set("signing-key-x", "secret")
+    with installed(MemoryKeyring()):
+        again = open_store(paths, lambda creating: "a long passphrase 2026")
+        assert isinstance(again, EncryptedFileStore) and again.get("signing-key-x") == "secret"
+        assert "加密的文件" in (keyring_notice(paths) or "")
+
+
+def test_two_programs_on_one_sealed_file_keep_each_others_secrets(tmp_path) -> None:
+    path = tmp_path / "secrets.enc"
+    window = EncryptedFileStore(path, "a long passphrase 2026", creating=True)
+    window.set("server-password", "s1")
+    command = EncryptedFileStore(path, "a long passphrase 2026")
+    command.set("signing-key-new", "k2")
+    window.set("server-password", "s2")  # the window was opened before the command wrote
+    fresh = EncryptedFileStore(path, "a long passphrase 2026")
+    assert fresh.get("signing-key-new") == "k2" and fresh.get("server-password") == "s2"
 
 
 def test_each_data_folder_has_its_own_keyring_entry(tmp_path, memory_keyring) -> None:

@@ -27,14 +27,26 @@ def test_init_is_idempotent_and_reports_the_counter_in_force(empty_ctx, monkeypa
     assert again.applicants_loaded == 0 and again.counter == "C05"
 
 
-def test_demo_after_a_plain_init_adds_the_missing_demo_accounts(empty_ctx, operator) -> None:
+def test_demo_accounts_are_never_added_to_a_real_installation(empty_ctx, operator) -> None:
+    """Their password is published: a database set up for real keeps its own accounts."""
     from hall.services.auth import list_users, sign_in
 
     initialise(empty_ctx, counter="C02", admin_password="own secret 1")
     report = initialise(empty_ctx, demo=True)
-    assert report.users_created == 6  # every demo account but the existing admin
-    assert len(list_users(empty_ctx, operator)) == 7
+    assert report.demo_refused and report.users_created == 0 and report.applicants_loaded == 0
+    assert [u.username for u in list_users(empty_ctx, operator)] == ["admin"]
     assert sign_in(empty_ctx, "admin", "own secret 1", "C02").username == "admin"
+
+
+def test_a_demo_database_gets_its_missing_demo_accounts_back(empty_ctx, operator) -> None:
+    from hall.services.auth import list_users
+
+    initialise(empty_ctx, demo=True)
+    with empty_ctx.uow() as s:
+        s.delete(s.scalar(select(User).where(User.username == "guide01")))
+    report = initialise(empty_ctx, demo=True)
+    assert not report.demo_refused and report.users_created == 1
+    assert len(list_users(empty_ctx, operator)) == 7
 
 
 def test_the_hall_time_zone_comes_from_the_settings(tmp_path) -> None:

@@ -305,3 +305,26 @@ def test_a_reviewer_needs_a_department(ctx, operator) -> None:
     assert view.departments == ("NHC", "SAMR")
     who = sign_in(ctx, "reviewer09", PASSWORD, "C01")
     assert who.departments == ("NHC", "SAMR")
+
+
+def test_a_failed_sign_in_with_an_unknown_name_is_audited_too(ctx) -> None:
+    from sqlalchemy import select
+
+    from hall.models import AuditEntry
+
+    with pytest.raises(AuthenticationFailed, match="用户名或密码错误"):
+        sign_in(ctx, "Nobody", "some password 1", "C01")
+    with ctx.uow() as s:
+        entry = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "user.sign_in_failed")
+        ).one()
+    assert entry.actor == "nobody" and entry.after == {"counter": "C01", "known": False}
+
+
+def test_a_lock_out_ending_another_day_says_the_date(ctx) -> None:
+    ctx.settings.lockout_minutes = 24 * 60
+    for _ in range(ctx.settings.lockout_attempts - 1):
+        with pytest.raises(AuthenticationFailed):
+            sign_in(ctx, "clerk01", "wrong guess 1", "C01")
+    with pytest.raises(AccountLocked, match=r"锁定至 2026-11-24 09:30"):
+        sign_in(ctx, "clerk01", "wrong guess 1", "C01")

@@ -152,7 +152,7 @@ def test_verify_dialog_shows_the_verdict_and_the_facts(
     init_keys(ctx, operator)
     holder = "<b>A&B</b> 味香居"
     code = sign_document(
-        ctx,
+        ctx, CLERK,
         DocumentFacts(
             DocumentKind.license, "JY1320305000001", holder, "91320305MA1N428243",
             "SAMR-001", date(2026, 11, 23), date(2031, 11, 22),
@@ -172,3 +172,34 @@ def test_verify_dialog_shows_the_verdict_and_the_facts(
     dialog.check()
     qtbot.waitUntil(lambda: dialog.result_ is not None, timeout=5_000)
     assert not dialog.result_.valid and "真实有效" not in dialog.verdict.text()
+
+
+def test_the_key_file_is_unlocked_from_the_window(qtbot, ctx, clerk, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from hall.services.secrets import EncryptedFileStore, secrets_file
+
+    EncryptedFileStore(secrets_file(ctx.paths), "the hall's phrase", creating=True).set("k", "v")
+    window = MainWindow(ctx, CLERK, keyring_notice="密钥保存在加密文件中")
+    qtbot.addWidget(window)
+    assert window.actions_[ActionId.unlock_secrets].isVisible()
+    assert "未解锁" in window.secrets_label.text()
+
+    answers = iter([("wrong phrase here", True), ("the hall's phrase", True)])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: next(answers))
+    errors: list[str] = []
+    monkeypatch.setattr(
+        "hall.ui.main_window.show_error", lambda p, exc, t=None: errors.append(str(exc))
+    )
+    window.unlock_secrets()
+    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
+    assert "口令不正确" in errors[0] and not ctx.secrets_open
+    window.unlock_secrets()
+    qtbot.waitUntil(lambda: ctx.secrets_open, timeout=10_000)
+    assert "已解锁" in window.secrets_label.text() and ctx.secrets().get("k") == "v"
+
+
+def test_no_key_file_action_where_the_keyring_keeps_the_key(qtbot, ctx, clerk) -> None:
+    window = window_for(qtbot, ctx)
+    assert not window.actions_[ActionId.unlock_secrets].isVisible()
+    assert not window.secrets_label.isVisible()

@@ -21,12 +21,23 @@ branch_labels = None
 depends_on = None
 
 # SQLite's batch mode rebuilds a table and loses its triggers: a later migration that
-# alters audit_entry in batch must call create_append_only_triggers() again.
+# alters audit_entry or audit_head in batch must create these triggers again.
 SQLITE_TRIGGERS = (
     "CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry "
     "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
     "CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry "
     "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
+    # INSERT OR REPLACE would delete the old row without the DELETE trigger firing.
+    "CREATE TRIGGER audit_entry_no_replace BEFORE INSERT ON audit_entry "
+    "WHEN EXISTS (SELECT 1 FROM audit_entry WHERE id = NEW.id "
+    "OR (chain = NEW.chain AND seq = NEW.seq)) "
+    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
+    # A chain's head only moves forward, and is never removed.
+    "CREATE TRIGGER audit_head_forward BEFORE UPDATE ON audit_head "
+    "WHEN NEW.seq < OLD.seq OR NEW.chain != OLD.chain "
+    "BEGIN SELECT RAISE(ABORT, 'the audit head only moves forward'); END",
+    "CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head "
+    "BEGIN SELECT RAISE(ABORT, 'the audit head only moves forward'); END",
 )
 PG_TRIGGERS = (
     "CREATE OR REPLACE FUNCTION hall_audit_append_only() RETURNS trigger LANGUAGE plpgsql "
@@ -34,6 +45,13 @@ PG_TRIGGERS = (
     "CREATE TRIGGER audit_entry_no_change BEFORE UPDATE OR DELETE ON audit_entry "
     "FOR EACH ROW EXECUTE FUNCTION hall_audit_append_only()",
     "CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_entry "
+    "FOR EACH STATEMENT EXECUTE FUNCTION hall_audit_append_only()",
+    "CREATE OR REPLACE FUNCTION hall_audit_head_forward() RETURNS trigger LANGUAGE plpgsql "
+    "AS $$ BEGIN IF TG_OP <> 'UPDATE' OR NEW.seq < OLD.seq OR NEW.chain <> OLD.chain THEN "
+    "RAISE EXCEPTION 'the audit head only moves forward'; END IF; RETURN NEW; END $$",
+    "CREATE TRIGGER audit_head_forward BEFORE UPDATE OR DELETE ON audit_head "
+    "FOR EACH ROW EXECUTE FUNCTION hall_audit_head_forward()",
+    "CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head "
     "FOR EACH STATEMENT EXECUTE FUNCTION hall_audit_append_only()",
 )
 
@@ -45,11 +63,20 @@ def create_append_only_triggers() -> None:
 
 def drop_append_only_triggers() -> None:
     if op.get_context().dialect.name == "sqlite":
-        op.execute("DROP TRIGGER IF EXISTS audit_entry_no_update")
-        op.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
+        for name in (
+            "audit_entry_no_update",
+            "audit_entry_no_delete",
+            "audit_entry_no_replace",
+            "audit_head_forward",
+            "audit_head_no_delete",
+        ):
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
     else:
         op.execute("DROP TRIGGER IF EXISTS audit_entry_no_change ON audit_entry")
         op.execute("DROP TRIGGER IF EXISTS audit_entry_no_truncate ON audit_entry")
+        op.execute("DROP TRIGGER IF EXISTS audit_head_forward ON audit_head")
+        op.execute("DROP TRIGGER IF EXISTS audit_head_no_truncate ON audit_head")
+        op.execute("DROP FUNCTION IF EXISTS hall_audit_head_forward()")
         op.execute("DROP FUNCTION IF EXISTS hall_audit_append_only()")
 
 
@@ -82,6 +109,7 @@ def upgrade() -> None:
         sa.Column("valid_from", hall.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("valid_until", hall.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_by", sa.String(length=64), nullable=False),
+        sa.Column("revoked_at", hall.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_signing_key")),
         sa.UniqueConstraint("key_id", name=op.f("uq_signing_key_key_id")),
