@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from hall import __version__
-from hall.cli_parser import HallParser, pad
-from hall.cli_trust import (
+from hall.cli_auth import (
     acting_actor,
     new_password_from_terminal,
     passphrase_from_terminal,
     signed,
 )
+from hall.cli_parser import HallParser, pad
 from hall.core.clock import local_today
 from hall.core.errors import HallError, ImportRejected, os_reason
 from hall.core.i18n import _, set_language
@@ -334,6 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         try:
+            paths.ensure()  # first: new folders are made private, parents included
             setup_logging(paths.logs)
         except OSError as exc:
             raise HallError(

@@ -1,5 +1,6 @@
 """The administrator's trust commands: ``hall users``, ``hall keys``, ``hall verify``,
-``hall audit verify`` and ``hall documents revoke``. Registered by :mod:`hall.cli`."""
+``hall audit verify``, ``hall documents revoke`` and ``hall settings server-password``.
+Registered by :mod:`hall.cli`."""
 
 from __future__ import annotations
 
@@ -7,109 +8,27 @@ import argparse
 import getpass
 import json
 import os
-import secrets
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
+from hall.cli_auth import (
+    acting_actor,
+    credentials,
+    new_password_from_terminal,
+    signed,
+    temporary_password,
+)
 from hall.core.errors import HallError
 from hall.core.i18n import _
 from hall.models.enums import Role
-from hall.services.audit import Actor
 from hall.services.context import AppContext
 
 Handler = Callable[[argparse.Namespace, AppContext], int]
 
 
-def operator_actor(ctx: AppContext) -> Actor:
-    """The machine's operator, who sets an installation up before it has any account."""
-    return Actor.as_operator(f"cli:{getpass.getuser()}", _("命令行"), ctx.counter)
-
-
-def acting_actor(ctx: AppContext, args: argparse.Namespace) -> Actor:
-    """Who a command that changes something acts as: a signed-in account, named by
-    ``--user`` (or ``HALL_USER``), its password from ``HALL_PASSWORD`` or asked at the
-    terminal. Sign-in failures count towards the lock-out like the window's. Only while
-    the database has no account at all (being set up) does the operator act."""
-    from hall.services.auth import has_accounts, sign_in
-
-    if not has_accounts(ctx):
-        return operator_actor(ctx)
-    username, password = _credentials(args)
-    return sign_in(ctx, username, password, ctx.counter or "CLI")
-
-
-P = TypeVar("P", bound=argparse.ArgumentParser)
-
-
-def _credentials(args: argparse.Namespace) -> tuple[str, str]:
-    username = getattr(args, "user", None) or os.environ.get("HALL_USER")
-    if not username:
-        raise HallError(_("请用 --user 指定办理此操作的账号（如 --user admin）。"))
-    password = os.environ.get("HALL_PASSWORD")
-    if password is None:
-        if not sys.stdin.isatty():
-            raise HallError(
-                _("需要账号 {user} 的密码：请在终端中运行，或设置环境变量 HALL_PASSWORD。").format(
-                    user=username
-                )
-            )
-        password = getpass.getpass(_("{user} 的密码：").format(user=username))
-    return username, password
-
-
-def signed(parser: P) -> P:
-    """Add ``--user`` to a command that needs a signed-in account."""
-    parser.add_argument(
-        "--user", metavar=_("用户名"), help=_("办理此操作的账号（默认取环境变量 HALL_USER）")
-    )
-    return parser
-
-
 def _print_json(value: Any) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2))
-
-
-def temporary_password() -> str:
-    """A password to hand over once, e.g. ``k7mp-2qx9-w4dh``: the account must change it."""
-    alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
-    while True:
-        groups = ["".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3)]
-        text = "-".join(groups)
-        if any(ch.isdigit() for ch in text) and any(ch.isalpha() for ch in text):
-            return text
-
-
-def passphrase_from_terminal(creating: bool) -> str:
-    """The secrets file's passphrase: ``HALL_SECRETS_PASSPHRASE``, else asked at the
-    terminal (twice when the file is new). Says first why it is needed."""
-    print(_("注意：签名密钥和服务器密码保存在由管理员口令加密的密钥文件中。"), file=sys.stderr)
-    given = os.environ.get("HALL_SECRETS_PASSPHRASE")
-    if given:
-        return given
-    if not sys.stdin.isatty():
-        raise HallError(
-            _("需要密钥文件的口令：请设置环境变量 HALL_SECRETS_PASSPHRASE，或在终端中运行。")
-        )
-    if not creating:
-        return getpass.getpass(_("密钥文件口令："))
-    first = getpass.getpass(_("为密钥文件设置口令（至少10位）："))
-    if getpass.getpass(_("再次输入口令：")) != first:
-        raise HallError(_("两次输入的口令不一致，未作任何改动。"))
-    return first
-
-
-def new_password_from_terminal(what: str) -> str:
-    """A new password typed twice at the terminal (``HALL_NEW_PASSWORD`` for scripts)."""
-    given = os.environ.get("HALL_NEW_PASSWORD")
-    if given:
-        return given
-    if not sys.stdin.isatty():
-        raise HallError(_("需要新密码：请在终端中运行，或设置环境变量 HALL_NEW_PASSWORD。"))
-    first = getpass.getpass(_("{what}：").format(what=what))
-    if getpass.getpass(_("再次输入：")) != first:
-        raise HallError(_("两次输入的密码不一致，未作任何改动。"))
-    return first
 
 
 # --- users ---------------------------------------------------------------------------------
@@ -141,7 +60,7 @@ def cmd_users_add(args: argparse.Namespace, ctx: AppContext) -> int:
 def cmd_users_passwd(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.services.auth import change_password, sign_in
 
-    username, old = _credentials(args)
+    username, old = credentials(args)
     actor = sign_in(ctx, username, old, ctx.counter or "CLI")
     change_password(ctx, actor, old, new_password_from_terminal(_("新密码")))
     print(_("账号 {user} 的密码已修改。").format(user=actor.username))
@@ -320,6 +239,22 @@ def cmd_documents_revoke(args: argparse.Namespace, ctx: AppContext) -> int:
     return 0
 
 
+def cmd_settings_server_password(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.settings_admin import store_server_password
+
+    actor = acting_actor(ctx, args)
+    password = os.environ.get("HALL_SERVER_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            raise HallError(
+                _("需要服务器密码：请在终端中运行，或设置环境变量 HALL_SERVER_PASSWORD。")
+            )
+        password = getpass.getpass(_("大厅服务器（PostgreSQL）的密码："))
+    store_server_password(ctx, actor, password)
+    print(_("大厅服务器的密码已保存在{store}。").format(store=ctx.secrets().description))
+    return 0
+
+
 def register(sub: Any) -> None:
     """Add the trust commands to the ``hall`` parser's subcommands."""
     from hall.services.payload import DocumentKind
@@ -387,6 +322,14 @@ def register(sub: Any) -> None:
     p = signed(audit.add_parser("verify", help=_("核验审计日志的哈希链，指出第一条被改动的记录")))
     p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
     p.set_defaults(handler=cmd_audit_verify)
+
+    settings = sub.add_parser("settings", help=_("系统设置（管理员）")).add_subparsers(
+        dest="settings_command", required=True, metavar=_("子命令")
+    )
+    p = signed(
+        settings.add_parser("server-password", help=_("保存大厅服务器的密码（存入系统密钥环）"))
+    )
+    p.set_defaults(handler=cmd_settings_server_password)
 
     docs = sub.add_parser("documents", help=_("已出具的文书")).add_subparsers(
         dest="documents_command", required=True, metavar=_("子命令")

@@ -326,3 +326,15 @@ def test_demo_data_is_not_added_to_a_real_installation(hall_dir, capsys) -> None
     assert code == 0 and "未添加演示账号" in out
     _, out, _ = run(capsys, "users", "list", "--json")
     assert {u["username"] for u in json.loads(out)} == {"clerk01", "root"}
+
+
+def test_the_server_password_goes_to_the_keyring_only(
+    hall_dir, capsys, monkeypatch, memory_keyring
+) -> None:
+    monkeypatch.setenv("HALL_SERVER_PASSWORD", "pg secret 42")
+    code, out, err = run(capsys, "settings", "server-password")
+    assert code == 0 and "密码已保存" in out, err
+    assert "pg secret 42" in memory_keyring.entries.values()
+    for name in ("hall.sqlite3", "settings.json"):
+        if (hall_dir / name).exists():
+            assert b"pg secret 42" not in (hall_dir / name).read_bytes()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def setup_logging(log_dir: Path, *, verbose: bool = False) -> Path:
-    log_dir.mkdir(parents=True, exist_ok=True)
+    log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = log_dir / "hall.log"
     root = logging.getLogger()
     if any(getattr(h, "_hall", False) for h in root.handlers):
