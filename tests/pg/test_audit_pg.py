@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,3 +95,46 @@ def test_postgresql_refuses_to_delete_or_truncate_the_log(pg_ctx) -> None:
         with pytest.raises(DBAPIError, match="append-only"), pg_ctx.engine.begin() as conn:
             conn.exec_driver_sql(statement)
     assert len(entries(pg_ctx)) == count
+
+
+def test_a_0001_server_database_with_entries_is_chained_by_the_upgrade(
+    pg_url: str, tmp_path: Path, clock, operator
+) -> None:
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    from alembic import command
+    from sqlalchemy import text
+
+    engine = make_engine(pg_url)
+    config = migrate.alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    start = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
+    with engine.begin() as conn:
+        for n in range(5):
+            conn.execute(
+                text(
+                    "INSERT INTO audit_entry (id, at, actor, counter, action, entity, entity_id,"
+                    " before, after) VALUES (:id, :at, 'system', NULL, :action, 'x', :n,"
+                    " NULL, CAST(:after AS JSON))"
+                ),
+                {"id": uuid.uuid4(), "at": start + timedelta(minutes=n), "action": f"old.{n}",
+                 "n": str(n), "after": json.dumps({"n": n, "名": "旧记录"}, ensure_ascii=False)},
+            )  # fmt: skip
+    assert migrate.upgrade(engine)
+    ctx = AppContext(
+        make_paths(tmp_path), Settings(counter_code="C01"), clock, engine, UnitOfWork(engine)
+    )
+    try:
+        with ctx.uow() as s:
+            rows = list(s.scalars(select(AuditEntry).order_by(AuditEntry.seq)))
+        assert [e.action for e in rows] == [f"old.{n}" for n in range(5)]  # in time order
+        assert [e.seq for e in rows] == [1, 2, 3, 4, 5]
+        report = verify_chain(ctx, operator)
+        assert report.intact and report.entries == 5
+        add_record(ctx, operator, PERSON, reason="升级后的新记录")
+        assert verify_chain(ctx, operator).entries == 6
+    finally:
+        engine.dispose()
