@@ -181,7 +181,7 @@ def cmd_keys_show(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def cmd_verify(args: argparse.Namespace, ctx: AppContext) -> int:
-    from hall.services.verification import fact_rows, verify_payload
+    from hall.services.verification import fact_rows, facts_heading, verify_payload
 
     text = sys.stdin.read() if args.payload == "-" else args.payload
     # A scanner ends with Enter; a terminal may add spaces. Nothing else is forgiven.
@@ -190,7 +190,10 @@ def cmd_verify(args: argparse.Namespace, ctx: AppContext) -> int:
         _print_json(result.to_json())
         return 0 if result.valid else 1
     print(result.message)
-    for label, value in fact_rows(result, ctx.clock.zone):
+    rows = fact_rows(result, ctx.clock.zone)
+    if rows:
+        print(facts_heading(result))
+    for label, value in rows:
         print(f"  {label}：{value}")
     return 0 if result.valid else 1
 

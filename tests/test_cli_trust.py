@@ -231,6 +231,9 @@ def test_verify_a_changed_code_fails(keyed, capsys) -> None:
     raw[-1] ^= 1
     code, out, _ = run(capsys, "verify", "HL1:" + b45encode(bytes(raw)))
     assert code == 1 and "签名不符" in out
+    assert "未经核验" in out and FACTS.number in out  # what it claims, said to be unproven
+    _, out, _ = run(capsys, "verify", text)
+    assert "未经核验" not in out
     code, out, _ = run(capsys, "verify", "not a code")
     assert code == 1 and "无法识别" in out
 

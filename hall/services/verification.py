@@ -111,6 +111,13 @@ class Verification:
         }
 
 
+def facts_heading(result: Verification) -> str:
+    """What the lines of :func:`fact_rows` are: vouched for, or only what the code says."""
+    if result.valid or result.verdict is Verdict.document_expired:
+        return _("二维码所载信息：")
+    return _("二维码中写的内容（未经核验，不可采信）：")
+
+
 def fact_rows(result: Verification, zone: tzinfo) -> list[tuple[str, str]]:
     """What the code vouches for, as (label, value) lines for a person to read; a
     person's ID number masked."""

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from hall.core.i18n import _
 from hall.services.context import AppContext
-from hall.services.verification import Verification, fact_rows, verify_payload
+from hall.services.verification import Verification, fact_rows, facts_heading, verify_payload
 from hall.ui.errors import show_error
 from hall.ui.tasks import run_task
 from hall.ui.widgets import named
@@ -29,6 +29,7 @@ def verification_html(result: Verification, ctx: AppContext) -> str:
     parts = [f'<p style="color:{colour}; font-size:14pt;"><b>{escape(result.message)}</b></p>']
     rows = fact_rows(result, ctx.clock.zone)
     if rows:
+        parts.append(f"<p>{escape(facts_heading(result))}</p>")
         parts.append("<table cellspacing=4>")
         parts += [
             f"<tr><td style='color:#555'>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in rows
