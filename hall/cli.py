@@ -53,15 +53,20 @@ def cmd_init(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.services.auth import has_accounts
     from hall.services.setup import initialise
 
+    accounts = has_accounts(ctx)
     password, must_change = args.admin_password, True  # typed into a shell's history
-    if password is None and not args.demo and not has_accounts(ctx) and sys.stdin.isatty():
+    if password is None and not args.demo and not accounts and sys.stdin.isatty():
         password, must_change = new_password_from_terminal(_("管理员 admin 的密码")), False
+    if accounts and args.admin_password:
+        print(_("数据库中已有账号，--admin-password 未使用；修改密码请用 hall users passwd。"))
     report = initialise(
         ctx,
         demo=args.demo,
         counter=args.counter,
         admin_password=password,
         admin_must_change=must_change,
+        # Set-up acts unsigned: once accounts exist, keys are made by a signed-in admin.
+        signing_key=None if not accounts or args.demo else False,
     )
     if report.demo_refused:
         print(_("这是正式安装的数据库（已有账号），未添加演示账号和演示数据。"))
@@ -82,12 +87,7 @@ def cmd_init(args: argparse.Namespace, ctx: AppContext) -> int:
         from hall.services.signing import current_key
 
         if current_key(ctx) is None:
-            print(
-                _(
-                    "本机没有可用的系统密钥环，未生成文书签名密钥；"
-                    "管理员可运行“hall keys init”并设置密钥文件的口令。"
-                )
-            )
+            print(_("未生成文书签名密钥；管理员可运行“hall keys init --user admin”。"))
     print(_("本机窗口编号：{counter}").format(counter=report.counter or _("（未设置）")))
     return 0
 
@@ -334,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         try:
-            paths.ensure()  # first: new folders are made private, parents included
+            paths.ensure()  # before the log folder: a new data folder is made private
             setup_logging(paths.logs)
         except OSError as exc:
             raise HallError(

@@ -22,17 +22,19 @@ def operator_actor(ctx: AppContext) -> Actor:
     return Actor.as_operator(f"cli:{getpass.getuser()}", _("命令行"), ctx.counter)
 
 
-def acting_actor(ctx: AppContext, args: argparse.Namespace) -> Actor:
+def acting_actor(ctx: AppContext, args: argparse.Namespace, *, reads_only: bool = False) -> Actor:
     """Who a command that changes something acts as: a signed-in account, named by
     ``--user`` (or ``HALL_USER``), its password from ``HALL_PASSWORD`` or asked at the
     terminal. Sign-in failures count towards the lock-out like the window's. Only while
-    the database has no account at all (being set up) does the operator act."""
+    the database has no account at all (being set up) does the operator act. A command
+    that ``reads_only`` does not add a sign-in entry to the audit log (checking the log
+    must work when it cannot be written)."""
     from hall.services.auth import has_accounts, sign_in
 
     if not has_accounts(ctx):
         return operator_actor(ctx)
     username, password = credentials(args)
-    return sign_in(ctx, username, password, ctx.counter or "CLI")
+    return sign_in(ctx, username, password, ctx.counter or "CLI", audited=not reads_only)
 
 
 P = TypeVar("P", bound=argparse.ArgumentParser)

@@ -71,7 +71,7 @@ def cmd_users_list(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.cli_parser import pad
     from hall.services.auth import list_users, role_name
 
-    users = list_users(ctx, acting_actor(ctx, args))
+    users = list_users(ctx, acting_actor(ctx, args, reads_only=True))
     if args.json:
         _print_json([u.to_json() for u in users])
         return 0
@@ -162,6 +162,18 @@ def cmd_keys_rotate(args: argparse.Namespace, ctx: AppContext) -> int:
     return 0
 
 
+def cmd_keys_revoke(args: argparse.Namespace, ctx: AppContext) -> int:
+    from hall.services.signing import revoke_key
+
+    key, _changes = revoke_key(ctx, acting_actor(ctx, args), args.key_id, args.reason)
+    print(
+        _("已吊销签名密钥 {key}：它签发的所有文书今后核验为“密钥已吊销”，请重新出具。").format(
+            key=key.key_id
+        )
+    )
+    return 0
+
+
 def cmd_keys_show(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.services.signing import list_keys
 
@@ -201,7 +213,7 @@ def cmd_verify(args: argparse.Namespace, ctx: AppContext) -> int:
 def cmd_audit_verify(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.services.audit_chain import verify_chain
 
-    report = verify_chain(ctx, acting_actor(ctx, args))
+    report = verify_chain(ctx, acting_actor(ctx, args, reads_only=True))
     if args.json:
         _print_json(
             {
@@ -313,6 +325,10 @@ def register(sub: Any) -> None:
         help=_("旧私钥可能已泄露（如电脑丢失）：旧密钥签发的文书一律不再可信"),
     )
     p.set_defaults(handler=cmd_keys_rotate)
+    p = signed(keys.add_parser("revoke", help=_("吊销可能泄露的密钥（当前的或已停用的）")))
+    p.add_argument("key_id", help=_("密钥编号（8位，见 hall keys show-public）"))
+    p.add_argument("--reason", required=True, help=_("吊销原因，如“窗口电脑丢失”"))
+    p.set_defaults(handler=cmd_keys_revoke)
 
     p = sub.add_parser("verify", help=_("核验文书二维码的内容（离线）"))
     p.add_argument("payload", help=_("扫码得到的文字；“-”表示从标准输入读取"))

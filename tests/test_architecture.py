@@ -78,3 +78,20 @@ def test_new_data_folders_and_the_database_are_private_to_the_user(tmp_path: Pat
     ctx.close()
     assert stat.S_IMODE(root.stat().st_mode) == 0o700
     assert stat.S_IMODE(ctx.paths.database.stat().st_mode) == 0o600
+
+
+def test_a_database_left_readable_is_made_private_again(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from hall.core.paths import Paths
+    from hall.services.context import open_context
+
+    if os.name != "posix":
+        return
+    root = tmp_path / "old"
+    paths = Paths(data=root, config=root, logs=root / "logs")
+    open_context(paths).close()
+    paths.database.chmod(0o644)  # as an older program left it
+    open_context(paths).close()
+    assert stat.S_IMODE(paths.database.stat().st_mode) == 0o600

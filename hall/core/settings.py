@@ -42,6 +42,10 @@ class Settings:
         default=15,
         metadata={"doc": "how long a locked account stays locked", "min": 1, "max": 24 * 60},
     )
+    secret_store: str = field(
+        default="",
+        metadata={"doc": "where this installation keeps its secrets: keyring or file (set once)"},
+    )
     idle_lock_minutes: int = field(
         default=10,
         metadata={"doc": "idle minutes before the window locks", "min": 1, "max": 8 * 60},

@@ -9,6 +9,7 @@ program is refused rather than damaged.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime
@@ -60,9 +61,11 @@ def current_revision(engine: Engine) -> str | None:
 
 def backup_sqlite(path: Path, backups: Path, revision: str | None) -> Path:
     """Copy a live SQLite database consistently (the backup API, not a file copy)."""
-    backups.mkdir(parents=True, exist_ok=True)
+    backups.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backups / f"hall-{stamp}-rev{revision or 'none'}.sqlite3"
+    if os.name == "posix":  # a copy of the same personal data: as private as the original
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(target)) as dest:
         source.backup(dest)
     old = sorted(backups.glob("hall-*.sqlite3"))

@@ -7,6 +7,7 @@ its password at the next sign-in, and until it has, every guarded service refuse
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ ROLE_NAMES = {
 }
 
 WRONG = N_("用户名或密码错误，或账号已停用。")
+USERNAME = re.compile(r"^[a-z0-9._]{1,64}$")
 
 
 def role_name(role: Role) -> str:
@@ -210,15 +212,22 @@ def _check_password(
     return AuthenticationFailed(_(WRONG))
 
 
-def sign_in(ctx: AppContext, username: str, password: str, counter: str) -> Actor:
+def sign_in(
+    ctx: AppContext, username: str, password: str, counter: str, *, audited: bool = True
+) -> Actor:
     """Check the password; return who is signed in at which counter.
 
     Raises ``AuthenticationFailed`` with one message for a wrong name or password (so
     the message does not tell which), ``AccountLocked`` after too many failures, and
-    ``ValidationError`` for a bad counter code. Failures are counted and audited.
+    ``ValidationError`` for a bad counter code. Failures are counted and audited; a
+    success is audited unless ``audited`` is False (a command that only reads, such as
+    checking the audit log itself, which must run even when the log cannot be written).
     """
     code = normalize_counter_code(counter)
     name = username.strip().lower()[:64]
+    # What was typed goes into the append-only log only if it could be a user name (a
+    # password typed into the wrong field must not be kept for ever).
+    logged_name = name if USERNAME.match(name) else "?"
     with ctx.uow() as session:
         user = session.scalar(select(User).where(User.username == name).with_for_update())
         if user is None or not user.active:
@@ -228,10 +237,10 @@ def sign_in(ctx: AppContext, username: str, password: str, counter: str) -> Acto
             record(
                 session,
                 ctx.clock,
-                Actor(name or "?", Role.clerk, code),
+                Actor(logged_name, Role.clerk, code),
                 "user.sign_in_failed",
                 "user",
-                name or "?",
+                logged_name,
                 after={"counter": code, "known": False},
             )
             error: AuthenticationFailed | None = AuthenticationFailed(_(WRONG))
@@ -242,9 +251,16 @@ def sign_in(ctx: AppContext, username: str, password: str, counter: str) -> Acto
             actor = Actor(
                 user.username, user.role, code, user.display_name, tuple(user.departments)
             )
-            record(
-                session, ctx.clock, actor, "user.sign_in", "user", user.id, after={"counter": code}
-            )
+            if audited:
+                record(
+                    session,
+                    ctx.clock,
+                    actor,
+                    "user.sign_in",
+                    "user",
+                    user.id,
+                    after={"counter": code},
+                )
     if error is not None:
         raise error
     return actor

@@ -71,8 +71,20 @@ class AppContext:
         if self._secrets is None:
             from hall.services.secrets import open_store
 
-            self._secrets = open_store(self.paths, self.passphrase)
+            self._remember_store(
+                open_store(self.paths, self.passphrase, self.settings.secret_store)
+            )
+        assert self._secrets is not None
         return self._secrets
+
+    def _remember_store(self, store: SecretStore) -> None:
+        from hall.services.secrets import FILE, KEYRING, EncryptedFileStore
+
+        self._secrets = store
+        kind = FILE if isinstance(store, EncryptedFileStore) else KEYRING
+        if self.settings.secret_store != kind:  # chosen once, kept from now on
+            self.settings.secret_store = kind
+            self.save_settings()
 
     @property
     def secrets_open(self) -> bool:
@@ -81,9 +93,17 @@ class AppContext:
     def unlock_secrets(self, passphrase: str) -> SecretStore:
         """Open the encrypted secrets file with ``passphrase`` (the window asks for it
         where there is no OS keyring). Raises ``SecretsUnavailable`` if it is wrong."""
-        from hall.services.secrets import open_store
+        from hall.core.errors import SecretsUnavailable
+        from hall.services.secrets import open_store, secrets_file
 
-        self._secrets = open_store(self.paths, lambda _creating: passphrase)
+        if not secrets_file(self.paths).exists():
+            raise SecretsUnavailable(
+                _("本机还没有密钥文件。请管理员先生成签名密钥（hall keys init）。")
+            )
+        self._remember_store(
+            open_store(self.paths, lambda _creating: passphrase, self.settings.secret_store)
+        )
+        assert self._secrets is not None
         return self._secrets
 
     def forget_catalog(self) -> None:
@@ -121,13 +141,11 @@ def open_context(
     if problem:
         raise DatabaseError(problem)
     settings = settings or load_settings(paths.settings_file)
-    new = not paths.database.exists()
+    _keep_private(paths)
     engine = make_engine(sqlite_url(paths.database))
     migrated = False
     if upgrade and not quick.sqlite_is_current(paths.database):
         migrated = migrate.upgrade(engine, sqlite_path=paths.database, backups=paths.backups)
-    if new and os.name == "posix" and paths.database.exists():
-        paths.database.chmod(0o600)  # SQLite gives its -wal and -shm files the same mode
     return AppContext(
         paths,
         settings,
@@ -136,6 +154,24 @@ def open_context(
         UnitOfWork(engine),
         migrated=migrated,
     )
+
+
+def _keep_private(paths: Paths) -> None:
+    """The database holds ID numbers and password hashes: readable by its OS user only.
+    Made so before SQLite opens it (SQLite gives its -wal and -shm files the same mode),
+    and narrowed on every start for a file an older program or a copy left open."""
+    if os.name != "posix":
+        return
+    db = paths.database
+    try:
+        if not db.exists():
+            os.close(os.open(db, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        elif db.stat().st_mode & 0o077:
+            db.chmod(0o600)
+        if paths.data.stat().st_mode & 0o077:
+            log.warning("data folder %s can be read by other users of this machine", paths.data)
+    except OSError as exc:  # the database's own checks say what is wrong with it
+        log.warning("could not make %s private: %s", db, exc)
 
 
 def hall_zone(settings: Settings) -> tzinfo:

@@ -40,9 +40,9 @@ def mask_phone(number: str) -> str:
 
 
 def _compact(code: str) -> str:
-    """As typed or scanned: full-width, lower-case ``x``, spaces and dashes forgiven."""
+    """As typed or scanned: full-width, lower-case ``x`` and any separators forgiven."""
     text = unicodedata.normalize("NFKC", code).upper()
-    return "".join(ch for ch in text if not ch.isspace() and ch != "-")
+    return "".join(ch for ch in text if ch.isascii() and ch.isalnum())
 
 
 def is_resident_id(code: str) -> bool:

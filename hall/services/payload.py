@@ -34,9 +34,11 @@ PREFIX = "HL1:"
 DOMAIN = b"hall-document-v1\x00"
 SIGNATURE_BYTES = 64
 KEY_ID_BYTES = 4
-# Characters: at most a version 12 code at M (65 modules, 0.38 mm a module at 25 mm), still
-# read from paper by a counter scanner; a longer payload would need a bigger print.
-MAX_PAYLOAD = 400
+# Characters a code of ours may have when made: a version 16 code at M (81 modules), 0.31 mm
+# a module at 25 mm; documents print a longer code larger. Items go in as their codes,
+# so a license's payload is about 260. Anything over MAX_READ is not one of ours at all.
+MAX_PAYLOAD = 640
+MAX_READ = 2000
 MAX_TEXT = 300  # characters in one field
 EPOCH = date(2000, 1, 1)
 
@@ -234,7 +236,7 @@ def assemble(body: bytes, signature: bytes) -> str:
 
 def split(payload: str) -> tuple[bytes, bytes]:
     """``(body, signature)`` of a payload; raises :class:`PayloadFormatError`."""
-    if len(payload) > MAX_PAYLOAD or not payload.startswith(PREFIX):
+    if len(payload) > MAX_READ or not payload.startswith(PREFIX):
         raise PayloadFormatError("not a hall payload")
     raw = b45decode(payload[len(PREFIX) :])
     if len(raw) <= SIGNATURE_BYTES:

@@ -184,7 +184,12 @@ class EncryptedFileStore:
         except ImportError:  # Windows: the keyring is there, this store is the fallback
             yield
             return
-        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise SecretsUnavailable(
+                _("无法使用密钥文件 {path}：{reason}").format(path=self.path, reason=os_reason(exc))
+            ) from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
@@ -206,8 +211,10 @@ class EncryptedFileStore:
         }
         tmp = self.path.with_suffix(".tmp")
         try:
-            # Made private from the start, not narrowed after being written.
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            # Made private from the start, not narrowed after being written (and not a
+            # leftover of a killed program, which would keep its old mode).
+            tmp.unlink(missing_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(sealed, handle)
                 handle.flush()
@@ -246,21 +253,36 @@ def keyring_service(paths: Paths) -> str:
     return f"hall:{paths.data}"
 
 
-def uses_file_store(paths: Paths) -> bool:
-    """Whether this installation keeps its secrets in the encrypted file: once the file
-    exists it stays the store (a keyring appearing later must not hide the key in it),
-    and where no keyring works it is the only one."""
+KEYRING, FILE = "keyring", "file"
+
+
+def uses_file_store(paths: Paths, chosen: str = "") -> bool:
+    """Whether this installation keeps its secrets in the encrypted file. The choice is
+    made once (``Settings.secret_store``) and kept: a keyring that appears later, or one
+    missing for a moment (a remote session without the desktop's services), must not
+    send the program looking for its key in the other place."""
+    if chosen in (KEYRING, FILE):
+        return chosen == FILE
     return secrets_file(paths).exists() or not keyring_usable()
 
 
-def open_store(paths: Paths, passphrase: PassphraseProvider | None) -> SecretStore:
+def open_store(
+    paths: Paths, passphrase: PassphraseProvider | None, chosen: str = ""
+) -> SecretStore:
     """The OS keyring, or the encrypted file (asking ``passphrase``): see
     :func:`uses_file_store`.
 
-    Raises ``SecretsUnavailable`` when the file store is needed and no passphrase can be
-    had, or the passphrase is wrong.
+    Raises ``SecretsUnavailable`` when the keyring chosen earlier does not work now, when
+    the file store is needed and no passphrase can be had, or the passphrase is wrong.
     """
-    if not uses_file_store(paths):
+    if not uses_file_store(paths, chosen):
+        if not keyring_usable():
+            raise SecretsUnavailable(
+                _(
+                    "本机的密钥保存在系统密钥环中，但现在无法使用系统密钥环"
+                    "（例如通过远程终端登录、没有桌面会话）。请在本机的桌面会话中操作。"
+                )
+            )
         return KeyringStore(keyring_service(paths))
     path = secrets_file(paths)
     creating = not path.exists()
@@ -268,16 +290,17 @@ def open_store(paths: Paths, passphrase: PassphraseProvider | None) -> SecretSto
     if passphrase is None:
         raise SecretsUnavailable(
             _(
-                "本机没有可用的系统密钥环，密钥保存在加密文件 {path} 中，需要管理员设置的口令。"
-                "请设置环境变量 HALL_SECRETS_PASSPHRASE，或在终端中运行以输入口令。"
+                "签名密钥保存在加密文件 {path} 中，需要管理员设置的口令：在窗口中用"
+                "“文件 → 解锁密钥文件”（Ctrl+Shift+U）输入；在命令行中于终端输入，"
+                "或设置环境变量 HALL_SECRETS_PASSPHRASE。"
             ).format(path=path)
         )
     return EncryptedFileStore(path, passphrase(creating), creating=creating)
 
 
-def keyring_notice(paths: Paths) -> str | None:
+def keyring_notice(paths: Paths, chosen: str = "") -> str | None:
     """What to tell at start when secrets are in the encrypted file, or None."""
-    if not uses_file_store(paths):
+    if not uses_file_store(paths, chosen):
         return None
     if keyring_usable():
         return _("签名密钥和服务器密码保存在由管理员口令加密的文件 {path} 中。").format(

@@ -80,9 +80,10 @@ def store_server_password(ctx: AppContext, actor: Actor, password: str) -> Chang
     """Keep the hall server's password in the secret store (the keyring)."""
     if not password:
         raise ValidationError(_("请填写服务器密码。"), field="password")
+    store = ctx.secrets()  # opened (a passphrase asked, perhaps) before the transaction
     with ctx.uow() as session:
         record(session, ctx.clock, actor, "settings.server_password", "settings", "server")
-        ctx.secrets().set(SERVER_PASSWORD, password)  # if it fails, the entry is rolled back
+        store.set(SERVER_PASSWORD, password)  # if it fails, the entry is rolled back
     return Changes(settings=True)
 
 

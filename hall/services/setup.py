@@ -125,7 +125,7 @@ def initialise(
         applicants, credits = _load_registry(ctx)
     key_created = False
     if signing_key is None:
-        signing_key = not uses_file_store(ctx.paths)
+        signing_key = not demo_refused and not uses_file_store(ctx.paths, ctx.settings.secret_store)
     if signing_key and current_key(ctx) is None:
         init_keys(ctx, SYSTEM)
         key_created = True

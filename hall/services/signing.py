@@ -25,13 +25,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hall.core.clock import local_today
-from hall.core.errors import Conflict, SecretsUnavailable
+from hall.core.errors import Conflict, NotFound, SecretsUnavailable, ValidationError
 from hall.core.i18n import _
 from hall.models import SigningKey
 from hall.services import payload
 from hall.services.audit import Actor, record
 from hall.services.changes import Changes
 from hall.services.context import AppContext
+from hall.services.identifiers import parse_applicant_code
 from hall.services.masking import mask_applicant_code
 from hall.services.payload import DocumentFacts
 from hall.services.permissions import Permission, guarded
@@ -174,6 +175,42 @@ def rotate_keys(
     return view, Changes(settings=True)
 
 
+@guarded(Permission.manage_keys)
+def revoke_key(ctx: AppContext, actor: Actor, key_id: str, reason: str) -> tuple[KeyView, Changes]:
+    """Revoke any key, current or retired, whose private half may have leaked (a lost
+    counter PC, a stolen backup): nothing it signed verifies any more. Revoking the
+    current key also makes a new one (``rotate_keys(..., compromised=True)``).
+
+    Raises ``NotFound`` for an unknown key id and ``ValidationError`` without a reason."""
+    key_id, reason = key_id.strip().lower(), reason.strip()
+    if not reason:
+        raise ValidationError(_("请填写吊销原因。"), field="reason")
+    with ctx.uow() as session:
+        row = session.scalar(select(SigningKey).where(SigningKey.key_id == key_id))
+        if row is None:
+            raise NotFound(_("没有编号为 {key} 的签名密钥。").format(key=key_id))
+        current = row.valid_until is None
+    if current:
+        rotate_keys(ctx, actor, reason, compromised=True)
+    else:
+        with ctx.uow() as session:
+            row = session.scalar(select(SigningKey).where(SigningKey.key_id == key_id))
+            assert row is not None
+            if row.revoked_at is None:
+                row.revoked_at = ctx.clock.now()
+                record(
+                    session, ctx.clock, actor, "keys.revoke", "signing_key", row.id,
+                    after={"key_id": key_id, "reason": reason}, rows=[row],
+                )  # fmt: skip
+    with ctx.uow() as session:
+        row = session.scalar(select(SigningKey).where(SigningKey.key_id == key_id))
+        assert row is not None
+        view = _view(row)
+    with contextlib.suppress(SecretsUnavailable):
+        ctx.secrets().delete(_secret_name(key_id))
+    return view, Changes(settings=True)
+
+
 def list_keys(ctx: AppContext) -> list[KeyView]:
     """Every public key this hall has used, newest first (public: no permission)."""
     with ctx.uow() as session:
@@ -215,6 +252,10 @@ def sign_document(ctx: AppContext, actor: Actor, facts: DocumentFacts) -> str:
         raise SecretsUnavailable(
             _("本机保存的私钥与当前签名密钥 {key} 不匹配，请管理员检查。").format(key=key.key_id)
         )
+    if facts.holder_code:
+        # A person's number is masked, so it must be recognised as one: checked first.
+        holder_code = parse_applicant_code(facts.holder_code, today=local_today(ctx.clock)).code
+        facts = replace(facts, holder_code=holder_code)
     signed = replace(
         facts,
         key_id=key.key_id,

@@ -51,7 +51,7 @@ class FirstRunDialog(QDialog):
         form.addRow(_("管理员密码"), self.password)
         form.addRow(_("再次输入密码"), self.repeat)
         # Without an OS keyring the signing key goes into a file sealed by a passphrase.
-        self.needs_passphrase = uses_file_store(self.ctx.paths)
+        self.needs_passphrase = uses_file_store(self.ctx.paths, self.ctx.settings.secret_store)
         self.passphrase = named(QLineEdit(), "passphrase")
         self.passphrase_repeat = named(QLineEdit(), "passphraseRepeat")
         for field in (self.passphrase, self.passphrase_repeat):

@@ -116,7 +116,8 @@ class SignInDialog(QDialog):
 
             ctx = loader.result()
             actor = sign_in(ctx, username, password, counter)
-            return ctx, actor, must_change_password(ctx, actor), keyring_notice(ctx.paths)
+            notice = keyring_notice(ctx.paths, ctx.settings.secret_store)
+            return ctx, actor, must_change_password(ctx, actor), notice
 
         self._set_busy(True)
         run_task(self, work, self._signed_in, self._refused)

@@ -3,8 +3,10 @@ place: a backup first, every row kept, the old audit entries put on a hash chain
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,6 +53,10 @@ def test_opening_migrates_after_a_backup_named_for_the_old_revision(upgraded) ->
     assert migrate.current_revision(upgraded.engine) == migrate.HEAD
     [backup] = list(upgraded.paths.backups.glob("*.sqlite3"))
     assert "rev0001" in backup.name
+    if os.name == "posix":  # the copy holds the same personal data as the original
+        assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+        assert stat.S_IMODE(upgraded.paths.backups.stat().st_mode) == 0o700
+        assert stat.S_IMODE(upgraded.paths.database.stat().st_mode) == 0o600
     with sqlite3.connect(backup) as db:
         assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     db.close()

@@ -46,6 +46,7 @@ TRIGGERS = (
     "audit_entry_no_delete",
     "audit_entry_no_replace",
     "audit_head_forward",
+    "audit_head_no_replace",
     "audit_head_no_delete",
 )
 
@@ -300,3 +301,22 @@ def test_a_chain_without_a_head_is_reported_as_forged(logged, operator) -> None:
     )
     report = verify_chain(logged, operator)
     assert not report.intact and "伪造" in report.broken.reason
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT OR REPLACE INTO audit_head (chain, seq, hash, local)"
+        " SELECT chain, seq - 1, hash, local FROM audit_head",
+        "UPDATE audit_head SET hash = '0000'",  # the same place, another entry
+        "UPDATE audit_head SET local = 0",
+        "INSERT INTO audit_head (chain, seq, hash, local) VALUES ('second', 0, 'x', 1)",
+    ],
+)
+def test_the_head_cannot_be_rewritten_by_the_program(logged, statement) -> None:
+    with logged.uow() as s:
+        before = s.execute(text("SELECT * FROM audit_head")).all()
+    with pytest.raises(DatabaseError), logged.uow() as s:
+        s.execute(text(statement))
+    with logged.uow() as s:
+        assert s.execute(text("SELECT * FROM audit_head")).all() == before

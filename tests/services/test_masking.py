@@ -92,3 +92,9 @@ def test_the_operator_acts_as_administrator_and_sees_masked_numbers(operator) ->
 def test_no_phone_shows_as_nothing() -> None:
     assert shown_phone(someone(Role.clerk), None, full_needed=True) == ""
     assert shown_phone(someone(Role.clerk), "") == ""
+
+
+def test_id_numbers_with_any_separators_are_masked() -> None:
+    assert mask_applicant_code("110105.19491231.002X") == "110105********002X"
+    assert mask_applicant_code("110105_19491231_002x") == "110105********002X"
+    assert mask_applicant_code("110105—19491231—002X") == "110105********002X"

@@ -35,7 +35,7 @@ from hall.services.intake import accept_case, plan_application
 from hall.services.payload import DocumentFacts, DocumentKind
 from hall.services.permissions import ROLE_PERMISSIONS, Permission, can, require
 from hall.services.settings_admin import change_settings, store_server_password
-from hall.services.signing import init_keys, rotate_keys, sign_document
+from hall.services.signing import current_key, init_keys, revoke_key, rotate_keys, sign_document
 from hall.services.verification import revoke_document
 
 from ..conftest import SMALL_CATALOG
@@ -115,6 +115,9 @@ SAMPLES: dict[str, Sample] = {
         ctx, a, f"server-pass-{i}"
     ),
     "signing.init_keys": lambda ctx, a, i: init_keys(ctx, a),
+    "signing.revoke_key": lambda ctx, a, i: revoke_key(
+        ctx, a, current_key(ctx).key_id, f"丢失 {i}"
+    ),
     "signing.sign_document": lambda ctx, a, i: sign_document(
         ctx,
         a,
@@ -130,6 +133,7 @@ SAMPLES: dict[str, Sample] = {
 SETUP: dict[str, Callable[[Any, Actor], Any]] = {
     "signing.rotate_keys": lambda ctx, op: init_keys(ctx, op),
     "signing.sign_document": lambda ctx, op: init_keys(ctx, op),
+    "signing.revoke_key": lambda ctx, op: init_keys(ctx, op),
     "auth.reset_password": lambda ctx, op: create_user(
         ctx, op, "target", "目标", Role.guide, PASSWORD, must_change_password=False
     ),

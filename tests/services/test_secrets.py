@@ -258,3 +258,20 @@ def test_an_empty_server_password_is_refused(ctx, operator, memory_keyring) -> N
     with pytest.raises(ValidationError):
         store_server_password(ctx, operator, "")
     assert memory_keyring.entries == {}
+
+
+def test_the_store_chosen_first_is_kept_in_the_settings(ctx, memory_keyring) -> None:
+    from hall.core.settings import load_settings
+
+    ctx.secrets().set("k", "v")
+    assert load_settings(ctx.paths.settings_file).secret_store == "keyring"
+    ctx._secrets = None  # a later start, over a remote session without the desktop keyring
+    with installed(failing()), pytest.raises(SecretsUnavailable, match="桌面会话"):
+        ctx.secrets()
+    assert not secrets_file(ctx.paths).exists()  # no file made to hide the key from later
+
+
+def test_the_window_cannot_unlock_a_key_file_that_does_not_exist(ctx, no_keyring) -> None:
+    with pytest.raises(SecretsUnavailable, match="还没有密钥文件"):
+        ctx.unlock_secrets("a long passphrase 2026")
+    assert not ctx.secrets_open

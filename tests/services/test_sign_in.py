@@ -328,3 +328,17 @@ def test_a_lock_out_ending_another_day_says_the_date(ctx) -> None:
             sign_in(ctx, "clerk01", "wrong guess 1", "C01")
     with pytest.raises(AccountLocked, match=r"锁定至 2026-11-24 09:30"):
         sign_in(ctx, "clerk01", "wrong guess 1", "C01")
+
+
+def test_what_is_no_user_name_is_not_kept_in_the_log(ctx) -> None:
+    from sqlalchemy import select
+
+    from hall.models import AuditEntry
+
+    with pytest.raises(AuthenticationFailed):
+        sign_in(ctx, "my secret password!", "x", "C01")  # typed into the wrong field
+    with ctx.uow() as s:
+        entry = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "user.sign_in_failed")
+        ).one()
+    assert entry.actor == "?" and "secret" not in str(entry.after)

@@ -361,3 +361,14 @@ def test_each_code_made_is_audited_with_who_made_it(keyed) -> None:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "document.sign")).one()
     assert entry.actor == "clerk01" and entry.after["number"] == LICENSE.number
     assert entry.after["key_id"] == current_key(keyed).key_id
+
+
+def test_a_holder_code_that_is_no_code_is_refused_before_signing(keyed) -> None:
+    from hall.core.errors import InvalidIdentifier
+
+    with pytest.raises(InvalidIdentifier):
+        sign_document(keyed, CLERK, replace(LICENSE, holder_code="110105 1949 1231 0021"))
+    person = verify_payload(
+        keyed, sign_document(keyed, CLERK, replace(LICENSE, holder_code="32030519711203530x"))
+    )
+    assert person.valid and person.facts.holder_code == "320305********530X"

@@ -32,9 +32,13 @@ SQLITE_TRIGGERS = (
     "WHEN EXISTS (SELECT 1 FROM audit_entry WHERE id = NEW.id "
     "OR (chain = NEW.chain AND seq = NEW.seq)) "
     "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
-    # A chain's head only moves forward, and is never removed.
+    # A chain's head only moves forward, keeps its chain and its place, and is never
+    # removed or replaced; there is one local chain.
     "CREATE TRIGGER audit_head_forward BEFORE UPDATE ON audit_head "
-    "WHEN NEW.seq < OLD.seq OR NEW.chain != OLD.chain "
+    "WHEN NEW.seq <= OLD.seq OR NEW.chain != OLD.chain OR NEW.local != OLD.local "
+    "BEGIN SELECT RAISE(ABORT, 'the audit head only moves forward'); END",
+    "CREATE TRIGGER audit_head_no_replace BEFORE INSERT ON audit_head "
+    "WHEN EXISTS (SELECT 1 FROM audit_head WHERE chain = NEW.chain OR (NEW.local AND local)) "
     "BEGIN SELECT RAISE(ABORT, 'the audit head only moves forward'); END",
     "CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head "
     "BEGIN SELECT RAISE(ABORT, 'the audit head only moves forward'); END",
@@ -47,9 +51,11 @@ PG_TRIGGERS = (
     "CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_entry "
     "FOR EACH STATEMENT EXECUTE FUNCTION hall_audit_append_only()",
     "CREATE OR REPLACE FUNCTION hall_audit_head_forward() RETURNS trigger LANGUAGE plpgsql "
-    "AS $$ BEGIN IF TG_OP <> 'UPDATE' OR NEW.seq < OLD.seq OR NEW.chain <> OLD.chain THEN "
-    "RAISE EXCEPTION 'the audit head only moves forward'; END IF; RETURN NEW; END $$",
-    "CREATE TRIGGER audit_head_forward BEFORE UPDATE OR DELETE ON audit_head "
+    "AS $$ BEGIN IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND (NEW.seq <= OLD.seq "
+    "OR NEW.chain <> OLD.chain OR NEW.local <> OLD.local)) OR (TG_OP = 'INSERT' AND "
+    "EXISTS (SELECT 1 FROM audit_head WHERE chain = NEW.chain OR (NEW.local AND local))) "
+    "THEN RAISE EXCEPTION 'the audit head only moves forward'; END IF; RETURN NEW; END $$",
+    "CREATE TRIGGER audit_head_forward BEFORE INSERT OR UPDATE OR DELETE ON audit_head "
     "FOR EACH ROW EXECUTE FUNCTION hall_audit_head_forward()",
     "CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head "
     "FOR EACH STATEMENT EXECUTE FUNCTION hall_audit_append_only()",
@@ -68,6 +74,7 @@ def drop_append_only_triggers() -> None:
             "audit_entry_no_delete",
             "audit_entry_no_replace",
             "audit_head_forward",
+            "audit_head_no_replace",
             "audit_head_no_delete",
         ):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
