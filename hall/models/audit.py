@@ -90,6 +90,24 @@ def chain_hash(
     return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + body.encode("utf-8")).hexdigest()
 
 
+def entry_hash(entry: AuditEntry) -> str:
+    """The hash ``entry`` must carry, from its fields and its ``prev_hash``."""
+    return chain_hash(
+        prev_hash=entry.prev_hash,
+        chain=entry.chain,
+        seq=entry.seq,
+        id=entry.id,
+        at=entry.at,
+        actor=entry.actor,
+        counter=entry.counter,
+        action=entry.action,
+        entity=entry.entity,
+        entity_id=entry.entity_id,
+        before=entry.before,
+        after=entry.after,
+    )
+
+
 class OutboxEntry(Base):
     """A change made here, waiting to be pushed to the hall server in ``seq`` order."""
 

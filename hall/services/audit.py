@@ -1,8 +1,9 @@
 """Who did what: every user action writes an audit entry and an outbox entry in the
 same transaction as its own rows (or, if anything fails, none of them).
 
-Entries are chained by hash (see :mod:`hall.models.audit`); :func:`verify_chain` walks
-the chain and names the first entry that does not fit.
+Entries are chained by hash (see :mod:`hall.models.audit`);
+:func:`hall.services.audit_chain.verify_chain` walks the chain and names the first entry
+that does not fit.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from hall.core.clock import Clock
 from hall.core.errors import DatabaseError
 from hall.core.i18n import _
 from hall.models import AuditEntry, AuditHead, OutboxEntry
-from hall.models.audit import chain_hash
+from hall.models.audit import entry_hash
 from hall.models.enums import Role
 
 
@@ -138,20 +139,7 @@ def _append_entry(session: Session, **fields: Any) -> AuditEntry:
     entry = AuditEntry(id=uuid.uuid4(), chain=head.chain, seq=head.seq + 1, prev_hash=head.hash)
     for key, value in fields.items():
         setattr(entry, key, value)
-    entry.hash = chain_hash(
-        prev_hash=entry.prev_hash,
-        chain=entry.chain,
-        seq=entry.seq,
-        id=entry.id,
-        at=entry.at,
-        actor=entry.actor,
-        counter=entry.counter,
-        action=entry.action,
-        entity=entry.entity,
-        entity_id=entry.entity_id,
-        before=entry.before,
-        after=entry.after,
-    )
+    entry.hash = entry_hash(entry)
     session.add(entry)
     head.seq, head.hash = entry.seq, entry.hash
     return entry

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from hall.core.i18n import _
 from hall.models import AuditEntry, AuditHead
-from hall.models.audit import GENESIS, chain_hash
+from hall.models.audit import GENESIS, entry_hash
 from hall.services.audit import Actor
 from hall.services.context import AppContext
 from hall.services.permissions import Permission, guarded
@@ -53,23 +53,6 @@ class ChainReport:
     @property
     def intact(self) -> bool:
         return self.broken is None
-
-
-def _recomputed(e: AuditEntry) -> str:
-    return chain_hash(
-        prev_hash=e.prev_hash,
-        chain=e.chain,
-        seq=e.seq,
-        id=e.id,
-        at=e.at,
-        actor=e.actor,
-        counter=e.counter,
-        action=e.action,
-        entity=e.entity,
-        entity_id=e.entity_id,
-        before=e.before,
-        after=e.after,
-    )
 
 
 def _broken(e: AuditEntry, reason: str) -> BrokenEntry:
@@ -123,7 +106,7 @@ def verify_chain(ctx: AppContext, actor: Actor) -> ChainReport:
                     len(chains),
                     _broken(e, _("与前一条记录接不上：前面的记录被改动、删除或调换。")),
                 )
-            if _recomputed(e) != e.hash:
+            if entry_hash(e) != e.hash:
                 return ChainReport(
                     count, len(chains), _broken(e, _("这条记录的内容或位置被改动过。"))
                 )

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hall.core.clock import local_today
 from hall.core.errors import (
     AccountLocked,
     AuthenticationFailed,
@@ -163,8 +164,8 @@ def create_user(
 
 def _locked_message(ctx: AppContext, until: datetime) -> str:
     local = until.astimezone(ctx.clock.zone)
-    today = ctx.clock.now().astimezone(ctx.clock.zone).date()
-    when = f"{local:%H:%M}" if local.date() == today else f"{local:%Y-%m-%d %H:%M}"
+    same_day = local.date() == local_today(ctx.clock)
+    when = f"{local:%H:%M}" if same_day else f"{local:%Y-%m-%d %H:%M}"
     return _("登录失败次数过多，账号已锁定至 {time}。请稍后再试，或请管理员重置密码。").format(
         time=when
     )

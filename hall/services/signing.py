@@ -168,8 +168,9 @@ def rotate_keys(
             rows=[old, row],
         )
         old_id, view = old.key_id, _view(row)
-    # Nothing may sign with it any more; if the store fails now, the row still says it is
-    # retired, and a signature it made later is refused as made by an expired key.
+    # Nothing may sign with it any more. If the store fails now, the row still says it is
+    # retired: a code it makes is refused when dated after the retirement, and if the
+    # private key may be out of reach of its owner, ``revoke_key`` is the answer.
     with contextlib.suppress(SecretsUnavailable):
         ctx.secrets().delete(_secret_name(old_id))
     return view, Changes(settings=True)
