@@ -5,10 +5,13 @@ from hall.models.base import Base
 from hall.models.calendar import CalendarDay, CalendarYear
 from hall.models.cases import (
     Case,
+    ClockStop,
     Commitment,
     MaterialCheck,
     SubCase,
     SubCaseEvent,
+    SupplementRequest,
+    VerificationRequest,
     VerificationTask,
 )
 from hall.models.catalog import (
@@ -22,6 +25,7 @@ from hall.models.catalog import (
     item_field,
     scope_item,
 )
+from hall.models.drafts import IntakeDraft
 from hall.models.parties import Applicant, CreditRecord
 from hall.models.security import RevokedDocument, SigningKey
 from hall.models.users import User
@@ -35,10 +39,12 @@ __all__ = [
     "CalendarYear",
     "Case",
     "CatalogVersion",
+    "ClockStop",
     "Commitment",
     "CreditRecord",
     "Department",
     "FormField",
+    "IntakeDraft",
     "ItemCondition",
     "ItemMaterial",
     "MaterialCheck",
@@ -49,7 +55,9 @@ __all__ = [
     "SigningKey",
     "SubCase",
     "SubCaseEvent",
+    "SupplementRequest",
     "User",
+    "VerificationRequest",
     "VerificationTask",
     "item_field",
     "scope_item",

@@ -16,8 +16,11 @@ from hall.models.enums import (
     MaterialStatus,
     ProofMode,
     ReformMode,
+    RequestStatus,
     Route,
+    StopReason,
     SubCaseStatus,
+    SupplementStatus,
     VerificationStatus,
 )
 
@@ -35,6 +38,8 @@ class Case(UUIDKey, Base):
     scope_codes: Mapped[list[str]] = mapped_column(default=list)
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[CaseStatus]
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     sub_cases: Mapped[list[SubCase]] = relationship(
         back_populates="case", order_by="SubCase.position", cascade="all, delete-orphan"
@@ -68,6 +73,8 @@ class SubCase(UUIDKey, Base):
     promised_deadline: Mapped[date | None]
     deadline_provisional: Mapped[bool] = mapped_column(default=False)
     decided_at: Mapped[datetime | None]
+    # Working days the clock stood still (补正, art. 45); the deadlines include them.
+    stopped_days: Mapped[int] = mapped_column(default=0)
 
     case: Mapped[Case] = relationship(back_populates="sub_cases")
 
@@ -97,6 +104,10 @@ class MaterialCheck(UUIDKey, Base):
     status: Mapped[MaterialStatus]
     item_codes: Mapped[list[str]] = mapped_column(default=list)
     note: Mapped[str] = mapped_column(Text, default="")
+    key: Mapped[bool] = mapped_column(default=False)  # a key material cannot be deferred
+    source: Mapped[str | None] = mapped_column(String(200))
+    due_date: Mapped[date | None]  # 容缺: the date the applicant promised to bring it by
+    updated_at: Mapped[datetime | None]
 
 
 class Commitment(UUIDKey, Base):
@@ -123,3 +134,51 @@ class VerificationTask(UUIDKey, Base):
     outcome_note: Mapped[str] = mapped_column(Text, default="")
     rectify_by: Mapped[date | None]
     closed_at: Mapped[datetime | None]
+
+
+class VerificationRequest(UUIDKey, Base):
+    """A request to the department that owns a fact (部门核验), pending until answered."""
+
+    __tablename__ = "verification_request"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    material_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("material_check.id"), index=True)
+    department: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[datetime]
+    requested_by: Mapped[str] = mapped_column(String(64))
+    status: Mapped[RequestStatus]
+    answered_at: Mapped[datetime | None]
+    answered_by: Mapped[str | None] = mapped_column(String(64))
+    answer: Mapped[str] = mapped_column(Text, default="")
+
+
+class SupplementRequest(UUIDKey, Base):
+    """One notice listing everything the applicant must supplement (一次性告知补正)."""
+
+    __tablename__ = "supplement_request"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    requested_at: Mapped[datetime]
+    requested_on: Mapped[date]
+    requested_by: Mapped[str] = mapped_column(String(64))
+    # {"material name": "what is missing or wrong", ...} in the notice's order.
+    lines: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[SupplementStatus]
+    closed_at: Mapped[datetime | None]
+    closed_on: Mapped[date | None]
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class ClockStop(UUIDKey, Base):
+    """A stretch during which a sub-case's deadlines do not run."""
+
+    __tablename__ = "clock_stop"
+
+    sub_case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sub_case.id"), index=True)
+    reason: Mapped[StopReason]
+    supplement_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("supplement_request.id"))
+    started_on: Mapped[date]
+    ended_on: Mapped[date | None]
+    working_days: Mapped[int | None]  # counted when the clock restarts
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -111,6 +111,7 @@ class ItemMaterial(UUIDKey, Base):
     name: Mapped[str] = mapped_column(String(200))
     proof_mode: Mapped[ProofMode]
     source: Mapped[str | None] = mapped_column(String(200))
+    key: Mapped[bool] = mapped_column(default=False)  # a key material cannot be deferred
 
 
 class ItemCondition(UUIDKey, Base):

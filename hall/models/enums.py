@@ -76,6 +76,7 @@ class Role(StrEnum):
 class CaseStatus(StrEnum):
     accepted = "accepted"
     closed = "closed"
+    withdrawn = "withdrawn"  # the applicant withdrew the whole application
 
 
 class SubCaseStatus(StrEnum):
@@ -85,6 +86,7 @@ class SubCaseStatus(StrEnum):
     under_review = "under_review"
     rejected = "rejected"
     revoked = "revoked"
+    withdrawn = "withdrawn"  # the applicant withdrew this item
 
 
 class MaterialStatus(StrEnum):
@@ -94,6 +96,12 @@ class MaterialStatus(StrEnum):
     covered_by_commitment = "covered_by_commitment"
     verified = "verified"
     verification_requested = "verification_requested"
+    # 容缺受理: a non-key material missing at acceptance, promised by a date.
+    deferred = "deferred"
+    # asked for again in a supplement notice (补正), not yet arrived.
+    supplement_requested = "supplement_requested"
+    # the data platform or the department found nothing: to be brought on paper.
+    not_confirmed = "not_confirmed"
 
 
 class VerificationStatus(StrEnum):
@@ -101,3 +109,32 @@ class VerificationStatus(StrEnum):
     conditions_met = "conditions_met"
     rectify = "rectify"
     false_commitment = "false_commitment"
+
+
+class RequestStatus(StrEnum):
+    """A department verification request (部门核验)."""
+
+    pending = "pending"
+    confirmed = "confirmed"
+    denied = "denied"
+
+
+class SupplementStatus(StrEnum):
+    """A supplement notice (一次性告知补正)."""
+
+    open = "open"
+    fulfilled = "fulfilled"
+    cancelled = "cancelled"
+
+
+class StopReason(StrEnum):
+    """Why a deadline's clock is stopped."""
+
+    supplement = "supplement"  # 补正: waiting for the applicant's materials
+    special_procedure = "special_procedure"  # art. 45: hearing, testing, on-site check
+
+
+class DraftStatus(StrEnum):
+    open = "open"
+    accepted = "accepted"
+    discarded = "discarded"

@@ -18,7 +18,7 @@ class Applicant(UUIDKey, Base):
 
     kind: Mapped[ApplicantKind]
     code: Mapped[str] = mapped_column(String(18), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), index=True)  # found by name prefix
     legal_representative: Mapped[str | None] = mapped_column(String(60))
     address: Mapped[str | None] = mapped_column(String(300))
     phone: Mapped[str | None] = mapped_column(String(30))
@@ -26,6 +26,8 @@ class Applicant(UUIDKey, Base):
     registered_capital: Mapped[str | None] = mapped_column(String(60))
     established: Mapped[date | None]
     registered_scope: Mapped[list[str]] = mapped_column(default=list)
+    # The registry's status as imported (存续, 在业, 注销, 吊销…); None: entered at the counter.
+    status: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -201,6 +201,7 @@ def _write_rows(session: Session, version_id: uuid.UUID, data: CatalogData) -> N
             "name": m.name,
             "proof_mode": m.proof_mode,
             "source": m.source,
+            "key": m.key,
         }
         for i in data.items
         for n, m in enumerate(i.materials)
@@ -296,7 +297,9 @@ def _snapshot(session: Session, version: CatalogVersion) -> CatalogSnapshot:
         .where(PermitItem.version_id == vid)
         .order_by(ItemMaterial.position)
     ):
-        materials.setdefault(m.item_id, []).append(MaterialView(m.name, m.proof_mode, m.source))
+        materials.setdefault(m.item_id, []).append(
+            MaterialView(m.name, m.proof_mode, m.source, m.key)
+        )
     conditions: dict[uuid.UUID, list[str]] = {}
     for c in session.scalars(
         select(ItemCondition)

@@ -307,14 +307,15 @@ def _materials(r: JsonReader, obj: dict[str, Any], place: str) -> tuple[Material
     out = []
     for j, raw in enumerate(r.items(obj, "materials", place, required=False)):
         where = f"{place}.materials[{j}]"
-        mobj = r.obj(raw, where, {"name", "proof_mode", "source"})
+        mobj = r.obj(raw, where, {"name", "proof_mode", "source", "key"})
         if mobj is None:
             continue
         name = r.text(mobj, "name", where, max_length=200)
         mode = r.choice(mobj, "proof_mode", where, ProofMode)
         source = r.text(mobj, "source", where, required=False, max_length=200)
+        key = r.boolean(mobj, "key", where, default=False)
         if name and mode:
-            out.append((where, MaterialView(name, mode, source)))
+            out.append((where, MaterialView(name, mode, source, bool(key))))
     r.unique([(f"{p}.name", m.name) for p, m in out], _("材料"))
     return tuple(m for _p, m in out)
 

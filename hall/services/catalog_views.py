@@ -19,6 +19,7 @@ class MaterialView:
     name: str
     proof_mode: ProofMode
     source: str | None
+    key: bool = False  # a key material may not be missing at acceptance (no 容缺)
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,7 @@ class PlannedMaterial:
     proof_mode: ProofMode
     source: str | None
     items: tuple[str, ...]
+    key: bool = False  # key for any item that needs it: cannot be deferred (容缺)
 
 
 @dataclass(frozen=True)
@@ -267,6 +268,7 @@ def _merge_materials(
 ) -> tuple[PlannedMaterial, ...]:
     dishonest = applicant is not None and applicant.dishonest
     merged: dict[str, tuple[ProofMode, str | None, list[str]]] = {}
+    key: set[str] = set()
     for p in planned:
         for m in p.item.materials:
             mode = m.proof_mode
@@ -274,6 +276,8 @@ def _merge_materials(
             # mode; not for a dishonest subject, nor where the applicant declined to commit.
             if mode is ProofMode.commitment and (dishonest or p.route is Route.normal):
                 mode = ProofMode.paper
+            if m.key:
+                key.add(m.name)
             current = merged.get(m.name)
             if current is None:
                 merged[m.name] = (mode, m.source, [p.item.code])
@@ -283,7 +287,7 @@ def _merge_materials(
                 best, source = mode, m.source or source
             merged[m.name] = (best, source, [*codes, p.item.code])
     return tuple(
-        PlannedMaterial(name, mode, source, tuple(codes))
+        PlannedMaterial(name, mode, source, tuple(codes), name in key)
         for name, (mode, source, codes) in merged.items()
     )
 
@@ -344,6 +348,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
                 "proof_mode": m.proof_mode.value,
                 "source": m.source,
                 "items": list(m.items),
+                "key": m.key,
             }
             for m in plan.materials
         ],
