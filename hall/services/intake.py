@@ -28,12 +28,12 @@ from hall.models import (
     MaterialCheck,
     SubCase,
     SubCaseEvent,
+    VerificationRequest,
     VerificationTask,
 )
 from hall.models.enums import (
     CaseStatus,
     MaterialStatus,
-    ProofMode,
     Route,
     SubCaseStatus,
     VerificationStatus,
@@ -46,7 +46,7 @@ from hall.services.credit import records_in_force
 from hall.services.derive import Plan, PlanApplicant, PlannedItem, derive
 from hall.services.forms import clean_answers
 from hall.services.identifiers import parse_applicant_code
-from hall.services.labels import material_status_name, proof_name
+from hall.services.intake_materials import add_material_rows, check_outcomes
 from hall.services.permissions import Permission, guarded
 
 INITIAL_STATUS = {
@@ -55,27 +55,6 @@ INITIAL_STATUS = {
     Route.commitment: SubCaseStatus.approved,
     Route.optimized: SubCaseStatus.under_review,
     Route.normal: SubCaseStatus.under_review,
-}
-
-# What can become of a material at the counter, by how its proof is handled. A paper
-# material is received at acceptance: art. 32 accepts only a complete application.
-ALLOWED_MATERIAL_STATUS = {
-    ProofMode.cancelled: {MaterialStatus.not_required},
-    ProofMode.commitment: {MaterialStatus.covered_by_commitment},
-    ProofMode.data_verification: {MaterialStatus.pending, MaterialStatus.verified},
-    ProofMode.department_verification: {
-        MaterialStatus.verification_requested,
-        MaterialStatus.verified,
-    },
-    ProofMode.paper: {MaterialStatus.received},
-}
-
-DEFAULT_MATERIAL_STATUS = {
-    ProofMode.cancelled: MaterialStatus.not_required,
-    ProofMode.commitment: MaterialStatus.covered_by_commitment,
-    ProofMode.data_verification: MaterialStatus.pending,
-    ProofMode.department_verification: MaterialStatus.verification_requested,
-    ProofMode.paper: MaterialStatus.received,
 }
 
 
@@ -152,10 +131,16 @@ def accept_case(
     answers: Mapping[str, Any],
     *,
     material_status: Mapping[str, MaterialStatus] | None = None,
+    deferred: Mapping[str, date] | None = None,
+    material_notes: Mapping[str, str] | None = None,
 ) -> tuple[AcceptedCase, Changes]:
     """Accept the combined application described by ``plan``.
 
-    Raises ``ValidationError`` (``FormErrors`` for the form) when the applicant or the
+    ``material_status`` gives what became of a checklist line where it differs from its
+    proof mode's default; ``deferred`` names the non-key materials accepted with a gap
+    (容缺受理) and the date the applicant promised to bring each; ``material_notes``
+    keeps what a data check answered. A department verification leaves a pending
+    request. Raises ``ValidationError`` (``FormErrors`` for the form) when the applicant or the
     answers are not acceptable, ``Conflict`` when the plan was made for another
     applicant or the counter is not set; nothing is written then.
     """
@@ -175,22 +160,8 @@ def accept_case(
         )
     cleaned = clean_answers((f.field for f in plan.fields), answers, today=plan.acceptance_date)
     outcomes = dict(material_status or {})
-    unknown = sorted(set(outcomes) - {m.name for m in plan.materials})
-    if unknown:
-        raise ValidationError(
-            _("材料清单中没有：{names}。").format(names="、".join(unknown)), field="materials"
-        )
-    for material in plan.materials:
-        status = outcomes.get(material.name)
-        if status is not None and status not in ALLOWED_MATERIAL_STATUS[material.proof_mode]:
-            raise ValidationError(
-                _("“{name}”的办理方式是{mode}，不能记为“{status}”。").format(
-                    name=material.name,
-                    mode=proof_name(material.proof_mode),
-                    status=material_status_name(status),
-                ),
-                field="materials",
-            )
+    promised = dict(deferred or {})
+    check_outcomes(plan, outcomes, promised)
     now = ctx.clock.now()
     with ctx.uow() as session:
         # The credit list may have changed since the plan was made: check again, here,
@@ -216,18 +187,16 @@ def accept_case(
         session.add(case)
         session.flush()
         subs = [_add_sub_case(session, ctx, actor, case, n, p) for n, p in enumerate(plan.items)]
-        for n, material in enumerate(plan.materials):
-            status = outcomes.get(material.name, DEFAULT_MATERIAL_STATUS[material.proof_mode])
-            session.add(
-                MaterialCheck(
-                    case_id=case.id,
-                    position=n,
-                    name=material.name,
-                    proof_mode=material.proof_mode,
-                    status=status,
-                    item_codes=list(material.items),
-                )
-            )
+        add_material_rows(
+            session,
+            case,
+            plan,
+            outcomes,
+            promised,
+            now=now,
+            by=actor.username,
+            notes=material_notes,
+        )
         session.flush()
         view = AcceptedCase(
             case.id,
@@ -329,6 +298,7 @@ def _case_rows(session: Session, case: Case) -> list[object]:
         *subs,
         *session.scalars(select(SubCaseEvent).where(SubCaseEvent.sub_case_id.in_(ids))),
         *session.scalars(select(MaterialCheck).where(MaterialCheck.case_id == case.id)),
+        *session.scalars(select(VerificationRequest).where(VerificationRequest.case_id == case.id)),
         *session.scalars(select(Commitment).where(Commitment.sub_case_id.in_(ids))),
         *session.scalars(select(VerificationTask).where(VerificationTask.sub_case_id.in_(ids))),
     ]
@@ -355,5 +325,7 @@ def _case_payload(case: Case, view: AcceptedCase, plan: Plan) -> dict[str, Any]:
             }
             for s in view.sub_cases
         ],
-        "materials": [{"name": m.name, "proof_mode": m.proof_mode} for m in plan.materials],
+        "materials": [
+            {"name": m.name, "proof_mode": m.proof_mode, "key": m.key} for m in plan.materials
+        ],
     }

@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from hall.core.i18n import N_, _
-from hall.models.enums import ItemLevel, MaterialStatus, ProofMode, ReformMode, Risk, Route
+from hall.models.enums import (
+    CaseStatus,
+    ItemLevel,
+    MaterialStatus,
+    ProofMode,
+    ReformMode,
+    RequestStatus,
+    Risk,
+    Route,
+    SubCaseStatus,
+    SupplementStatus,
+)
 from hall.services.catalog_views import ItemView
 
 _MODES = {
@@ -33,6 +44,33 @@ _MATERIAL_STATUS = {
     MaterialStatus.covered_by_commitment: N_("已承诺"),
     MaterialStatus.verified: N_("已核验"),
     MaterialStatus.verification_requested: N_("已发起部门核验"),
+    MaterialStatus.deferred: N_("容缺待补"),
+    MaterialStatus.supplement_requested: N_("已通知补正"),
+    MaterialStatus.not_confirmed: N_("核验未通过"),
+}
+_SUB_CASE_STATUS = {
+    SubCaseStatus.informed: N_("已告知无需审批"),
+    SubCaseStatus.recorded: N_("已当场备案"),
+    SubCaseStatus.approved: N_("已准予许可"),
+    SubCaseStatus.under_review: N_("审查中"),
+    SubCaseStatus.rejected: N_("不予许可"),
+    SubCaseStatus.revoked: N_("已撤销"),
+    SubCaseStatus.withdrawn: N_("已撤回"),
+}
+_CASE_STATUS = {
+    CaseStatus.accepted: N_("已受理"),
+    CaseStatus.closed: N_("已办结"),
+    CaseStatus.withdrawn: N_("已撤回"),
+}
+_REQUEST_STATUS = {
+    RequestStatus.pending: N_("待部门答复"),
+    RequestStatus.confirmed: N_("部门确认属实"),
+    RequestStatus.denied: N_("部门答复不属实"),
+}
+_SUPPLEMENT_STATUS = {
+    SupplementStatus.open: N_("等待补正"),
+    SupplementStatus.fulfilled: N_("已补正"),
+    SupplementStatus.cancelled: N_("已取消"),
 }
 _LEVELS = {
     ItemLevel.central: N_("中央层面设定"),
@@ -56,6 +94,22 @@ def proof_name(mode: ProofMode) -> str:
 
 def material_status_name(status: MaterialStatus) -> str:
     return _(_MATERIAL_STATUS[status])
+
+
+def sub_case_status_name(status: SubCaseStatus) -> str:
+    return _(_SUB_CASE_STATUS[status])
+
+
+def case_status_name(status: CaseStatus) -> str:
+    return _(_CASE_STATUS[status])
+
+
+def request_status_name(status: RequestStatus) -> str:
+    return _(_REQUEST_STATUS[status])
+
+
+def supplement_status_name(status: SupplementStatus) -> str:
+    return _(_SUPPLEMENT_STATUS[status])
 
 
 def level_name(level: ItemLevel) -> str:

@@ -103,6 +103,7 @@ def test_accept_writes_audit_and_outbox_in_the_same_transaction(ctx, actor) -> N
         "sub_case",
         "sub_case_event",
         *["material_check"] * 4,
+        "verification_request",  # the fire-safety check asked of the fire brigade
         "commitment",
         "verification_task",
     ]

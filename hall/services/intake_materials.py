@@ -1,0 +1,148 @@
+"""The merged materials checklist at acceptance: what each line may become, and the rows
+it leaves (the check itself, a department verification request, a deferred promise)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from hall.core.errors import ValidationError
+from hall.core.i18n import _
+from hall.models import Case, MaterialCheck, VerificationRequest
+from hall.models.enums import MaterialStatus, ProofMode, RequestStatus
+from hall.services.derive import Plan, PlannedMaterial
+from hall.services.labels import material_status_name, proof_name
+
+# What can become of a material at the counter, by how its proof is handled. Art. 32
+# accepts only a complete application, so a paper material is received, or (容缺受理)
+# deferred to a promised date when it is not a key material. A data check the platform
+# could not confirm is made good on paper.
+ALLOWED_MATERIAL_STATUS = {
+    ProofMode.cancelled: {MaterialStatus.not_required},
+    ProofMode.commitment: {MaterialStatus.covered_by_commitment},
+    ProofMode.data_verification: {
+        MaterialStatus.pending,
+        MaterialStatus.verified,
+        MaterialStatus.received,
+        MaterialStatus.deferred,
+    },
+    ProofMode.department_verification: {
+        MaterialStatus.verification_requested,
+        MaterialStatus.verified,
+        MaterialStatus.received,
+    },
+    ProofMode.paper: {MaterialStatus.received, MaterialStatus.deferred},
+}
+
+DEFAULT_MATERIAL_STATUS = {
+    ProofMode.cancelled: MaterialStatus.not_required,
+    ProofMode.commitment: MaterialStatus.covered_by_commitment,
+    ProofMode.data_verification: MaterialStatus.pending,
+    ProofMode.department_verification: MaterialStatus.verification_requested,
+    ProofMode.paper: MaterialStatus.received,
+}
+
+#: How far ahead a deferred material may be promised (calendar days).
+MAX_DEFER_DAYS = 90
+
+
+def check_outcomes(
+    plan: Plan,
+    outcomes: Mapping[str, MaterialStatus],
+    deferred: Mapping[str, date],
+) -> None:
+    """Raise ``ValidationError`` unless every outcome and promised date fits its line."""
+    names = {m.name for m in plan.materials}
+    unknown = sorted((set(outcomes) | set(deferred)) - names)
+    if unknown:
+        raise ValidationError(
+            _("材料清单中没有：{names}。").format(names="、".join(unknown)), field="materials"
+        )
+    for material in plan.materials:
+        status = outcomes.get(material.name)
+        if material.name in deferred:
+            status = status or MaterialStatus.deferred
+        if status is None:
+            continue
+        if status not in ALLOWED_MATERIAL_STATUS[material.proof_mode]:
+            raise ValidationError(
+                _("“{name}”的办理方式是{mode}，不能记为“{status}”。").format(
+                    name=material.name,
+                    mode=proof_name(material.proof_mode),
+                    status=material_status_name(status),
+                ),
+                field="materials",
+            )
+        if status is MaterialStatus.deferred:
+            _check_deferral(material, deferred.get(material.name), plan.acceptance_date)
+
+
+def _check_deferral(material: PlannedMaterial, due: date | None, today: date) -> None:
+    if material.key:
+        raise ValidationError(
+            _("“{name}”是关键材料，不能容缺受理，须在受理时提交。").format(name=material.name),
+            field="materials",
+        )
+    if due is None:
+        raise ValidationError(
+            _("容缺受理的“{name}”须写明申请人承诺补交的日期。").format(name=material.name),
+            field="materials",
+        )
+    if not today < due or (due - today).days > MAX_DEFER_DAYS:
+        raise ValidationError(
+            _("“{name}”的承诺补交日期须在今天之后{n}天以内。").format(
+                name=material.name, n=MAX_DEFER_DAYS
+            ),
+            field="materials",
+        )
+
+
+def add_material_rows(
+    session: Session,
+    case: Case,
+    plan: Plan,
+    outcomes: Mapping[str, MaterialStatus],
+    deferred: Mapping[str, date],
+    *,
+    now: datetime,
+    by: str,
+    notes: Mapping[str, str] | None = None,
+) -> None:
+    """One check per checklist line; a pending request for each department verification."""
+    for n, material in enumerate(plan.materials):
+        status = outcomes.get(material.name)
+        if status is None:
+            status = (
+                MaterialStatus.deferred
+                if material.name in deferred
+                else DEFAULT_MATERIAL_STATUS[material.proof_mode]
+            )
+        check = MaterialCheck(
+            case_id=case.id,
+            position=n,
+            name=material.name,
+            proof_mode=material.proof_mode,
+            status=status,
+            item_codes=list(material.items),
+            key=material.key,
+            source=material.source,
+            due_date=deferred.get(material.name) if status is MaterialStatus.deferred else None,
+            note=(notes or {}).get(material.name, ""),
+            updated_at=now,
+        )
+        session.add(check)
+        if status is MaterialStatus.verification_requested:
+            session.flush()
+            session.add(
+                VerificationRequest(
+                    case_id=case.id,
+                    material_id=check.id,
+                    department=material.source or "",
+                    requested_at=now,
+                    requested_by=by,
+                    status=RequestStatus.pending,
+                    answer="",
+                )
+            )
