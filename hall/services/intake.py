@@ -25,6 +25,7 @@ from hall.models import (
     Applicant,
     Case,
     Commitment,
+    IntakeDraft,
     MaterialCheck,
     SubCase,
     SubCaseEvent,
@@ -33,6 +34,7 @@ from hall.models import (
 )
 from hall.models.enums import (
     CaseStatus,
+    DraftStatus,
     MaterialStatus,
     Route,
     SubCaseStatus,
@@ -133,6 +135,7 @@ def accept_case(
     material_status: Mapping[str, MaterialStatus] | None = None,
     deferred: Mapping[str, date] | None = None,
     material_notes: Mapping[str, str] | None = None,
+    draft_id: uuid.UUID | None = None,
 ) -> tuple[AcceptedCase, Changes]:
     """Accept the combined application described by ``plan``.
 
@@ -140,7 +143,9 @@ def accept_case(
     proof mode's default; ``deferred`` names the non-key materials accepted with a gap
     (容缺受理) and the date the applicant promised to bring each; ``material_notes``
     keeps what a data check answered. A department verification leaves a pending
-    request. Raises ``ValidationError`` (``FormErrors`` for the form) when the applicant or the
+    request. The draft ``draft_id`` becomes the case in the same transaction.
+
+    Raises ``ValidationError`` (``FormErrors`` for the form) when the applicant or the
     answers are not acceptable, ``Conflict`` when the plan was made for another
     applicant or the counter is not set; nothing is written then.
     """
@@ -171,6 +176,7 @@ def accept_case(
             raise Conflict(
                 _("申请人的信用状况在生成办理方案后发生了变化，请重新生成办理方案后再受理。")
             )
+        draft = _claim_draft(session, actor, draft_id)
         applicant_row = ensure_applicant(session, ctx.clock, actor, applicant)
         case = Case(
             number=next_case_number(session, counter, plan.acceptance_date),
@@ -186,6 +192,8 @@ def accept_case(
         )
         session.add(case)
         session.flush()
+        if draft is not None:
+            draft.status, draft.case_id, draft.updated_at = DraftStatus.accepted, case.id, now
         subs = [_add_sub_case(session, ctx, actor, case, n, p) for n, p in enumerate(plan.items)]
         add_material_rows(
             session,
@@ -217,6 +225,20 @@ def accept_case(
             rows=_case_rows(session, case),
         )
     return view, Changes(cases=True, applicants=True)
+
+
+def _claim_draft(session: Session, actor: Actor, draft_id: uuid.UUID | None) -> IntakeDraft | None:
+    if draft_id is None:
+        return None
+    draft = session.get(IntakeDraft, draft_id)
+    if draft is None or draft.username != actor.username:
+        raise Conflict(_("找不到这份草稿，请重新开始受理。"))
+    if draft.status is not DraftStatus.open:
+        number = session.scalar(select(Case.number).where(Case.id == draft.case_id))
+        if number:
+            raise Conflict(_("这份申请已经受理，案件编号{number}。").format(number=number))
+        raise Conflict(_("这份草稿已经放弃，不能受理。"))
+    return draft
 
 
 def _add_sub_case(

@@ -179,6 +179,7 @@ def _load_registry(ctx: AppContext) -> tuple[int, int]:
                 registered_capital=e.get("registered_capital"),
                 established=date.fromisoformat(e["established"]) if e.get("established") else None,
                 registered_scope=list(e.get("scope", [])),
+                status=e.get("status", "存续"),
                 created_at=now,
                 updated_at=now,
             )
