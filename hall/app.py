@@ -154,6 +154,6 @@ def _show_main_window(app: QApplication, ctx: AppContext, actor: Actor, notice: 
     window = MainWindow(ctx, actor, keyring_notice=notice)
     window.signed_out.connect(lambda: signed_out.append(True))
     window.show()
-    window.show_catalog()
+    window.show_start_page()
     app.exec()
     return bool(signed_out)

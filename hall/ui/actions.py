@@ -18,6 +18,8 @@ from hall.services.permissions import Permission, can
 
 
 class ActionId(Enum):
+    intake = "intake"
+    new_application = "new_application"
     catalog = "catalog"
     find = "find"
     verify = "verify"
@@ -39,6 +41,15 @@ class ActionSpec:
 
 
 SPECS: dict[ActionId, ActionSpec] = {
+    ActionId.intake: ActionSpec(
+        N_("受理申请(&R)"),
+        "F3",
+        N_("一表申办：申请人、事项、表单、材料、承诺、受理"),
+        Permission.accept_case,
+    ),
+    ActionId.new_application: ActionSpec(
+        N_("新的申请(&N)"), "Ctrl+N", N_("为下一位申请人开始新的申请"), Permission.accept_case
+    ),
     ActionId.catalog: ActionSpec(N_("许可事项目录(&C)"), "F2", N_("浏览许可事项和经营范围")),
     ActionId.find: ActionSpec(N_("查找(&F)"), "Ctrl+F", N_("按名称、编码或拼音首字母查找")),
     ActionId.verify: ActionSpec(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,11 +24,13 @@ from hall.core.i18n import _
 from hall.services.audit import Actor
 from hall.services.auth import role_name
 from hall.services.context import AppContext
+from hall.services.permissions import Permission, can
 from hall.ui.actions import ActionId, build_actions
 from hall.ui.bus import ChangeBus
 from hall.ui.catalog_page import CatalogPage
 from hall.ui.errors import show_error
 from hall.ui.idle import IdleWatcher
+from hall.ui.intake.page import IntakePage
 from hall.ui.lock_screen import LockScreen
 from hall.ui.tasks import run_task
 from hall.ui.widgets import named
@@ -68,6 +70,10 @@ class MainWindow(QMainWindow):
         screen = self.screen().availableGeometry()
         self.resize(min(1280, screen.width()), min(800, screen.height() - 40))
         self.pages = named(QStackedWidget(), "pages")
+        self.intake_page: IntakePage | None = None
+        if can(self.actor, Permission.accept_case):
+            self.intake_page = IntakePage(self.ctx, self.actor, self)
+            self.pages.addWidget(self.intake_page)
         self.catalog_page = CatalogPage(self.ctx, self)
         self.pages.addWidget(self.catalog_page)
         self.lock_screen = LockScreen(self.ctx, self.actor, self)
@@ -89,6 +95,9 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(a[ActionId.quit])
         menu = self.menuBar().addMenu(_("业务(&B)"))
+        menu.addAction(a[ActionId.intake])
+        menu.addAction(a[ActionId.new_application])
+        menu.addSeparator()
         menu.addAction(a[ActionId.catalog])
         menu.addAction(a[ActionId.find])
         menu.addSeparator()
@@ -127,6 +136,8 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         a = self.actions_
+        a[ActionId.intake].triggered.connect(self.show_intake)
+        a[ActionId.new_application].triggered.connect(self.new_application)
         a[ActionId.catalog].triggered.connect(self.show_catalog)
         a[ActionId.find].triggered.connect(self.show_catalog)
         a[ActionId.verify].triggered.connect(self.verify_document)
@@ -201,7 +212,6 @@ class MainWindow(QMainWindow):
         self.lock_screen.reset()
 
     def unlock(self) -> None:
-        from hall.services.permissions import can
         from hall.ui.actions import SPECS
 
         for action_id, action in self.actions_.items():
@@ -213,6 +223,25 @@ class MainWindow(QMainWindow):
         self.idle.resume()
 
     # --- actions -----------------------------------------------------------------------
+
+    def show_start_page(self) -> None:
+        """The clerk's work first (and a draft left by a crash offered back); the
+        catalog for everyone else."""
+        if self.intake_page is None:
+            self.show_catalog()
+            return
+        self.show_intake()
+        QTimer.singleShot(0, self.intake_page.offer_drafts)
+
+    def show_intake(self) -> None:
+        if self.intake_page is not None:
+            self.pages.setCurrentWidget(self.intake_page)
+            self.intake_page.focus_first()
+
+    def new_application(self) -> None:
+        if self.intake_page is not None:
+            self.pages.setCurrentWidget(self.intake_page)
+            self.intake_page.start_new()
 
     def show_catalog(self) -> None:
         self.pages.setCurrentWidget(self.catalog_page)
@@ -262,6 +291,8 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.intake_page is not None:
+            self.intake_page.save_now()
         self.idle.stop()
         super().closeEvent(event)
 

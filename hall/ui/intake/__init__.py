@@ -1,0 +1,1 @@
+"""The intake page and its steps."""
