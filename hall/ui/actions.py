@@ -20,6 +20,7 @@ from hall.services.permissions import Permission, can
 class ActionId(Enum):
     intake = "intake"
     new_application = "new_application"
+    cases = "cases"
     catalog = "catalog"
     find = "find"
     verify = "verify"
@@ -49,6 +50,12 @@ SPECS: dict[ActionId, ActionSpec] = {
     ),
     ActionId.new_application: ActionSpec(
         N_("新的申请(&N)"), "Ctrl+N", N_("为下一位申请人开始新的申请"), Permission.accept_case
+    ),
+    ActionId.cases: ActionSpec(
+        N_("案件(&S)"),
+        "F4",
+        N_("查找和办理已受理的案件：补交、补正、核验答复、撤回"),
+        Permission.accept_case,
     ),
     ActionId.catalog: ActionSpec(N_("许可事项目录(&C)"), "F2", N_("浏览许可事项和经营范围")),
     ActionId.find: ActionSpec(N_("查找(&F)"), "Ctrl+F", N_("按名称、编码或拼音首字母查找")),

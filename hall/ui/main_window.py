@@ -27,6 +27,7 @@ from hall.services.context import AppContext
 from hall.services.permissions import Permission, can
 from hall.ui.actions import ActionId, build_actions
 from hall.ui.bus import ChangeBus
+from hall.ui.cases_page import CasesPage
 from hall.ui.catalog_page import CatalogPage
 from hall.ui.errors import show_error
 from hall.ui.idle import IdleWatcher
@@ -71,9 +72,12 @@ class MainWindow(QMainWindow):
         self.resize(min(1280, screen.width()), min(800, screen.height() - 40))
         self.pages = named(QStackedWidget(), "pages")
         self.intake_page: IntakePage | None = None
+        self.cases_page: CasesPage | None = None
         if can(self.actor, Permission.accept_case):
             self.intake_page = IntakePage(self.ctx, self.actor, self)
             self.pages.addWidget(self.intake_page)
+            self.cases_page = CasesPage(self.ctx, self.actor, self)
+            self.pages.addWidget(self.cases_page)
         self.catalog_page = CatalogPage(self.ctx, self)
         self.pages.addWidget(self.catalog_page)
         self.lock_screen = LockScreen(self.ctx, self.actor, self)
@@ -97,6 +101,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu(_("业务(&B)"))
         menu.addAction(a[ActionId.intake])
         menu.addAction(a[ActionId.new_application])
+        menu.addAction(a[ActionId.cases])
         menu.addSeparator()
         menu.addAction(a[ActionId.catalog])
         menu.addAction(a[ActionId.find])
@@ -138,6 +143,7 @@ class MainWindow(QMainWindow):
         a = self.actions_
         a[ActionId.intake].triggered.connect(self.show_intake)
         a[ActionId.new_application].triggered.connect(self.new_application)
+        a[ActionId.cases].triggered.connect(self.show_cases)
         a[ActionId.catalog].triggered.connect(self.show_catalog)
         a[ActionId.find].triggered.connect(self.show_catalog)
         a[ActionId.verify].triggered.connect(self.verify_document)
@@ -237,6 +243,12 @@ class MainWindow(QMainWindow):
         if self.intake_page is not None:
             self.pages.setCurrentWidget(self.intake_page)
             self.intake_page.focus_first()
+
+    def show_cases(self) -> None:
+        if self.cases_page is not None:
+            self.pages.setCurrentWidget(self.cases_page)
+            self.cases_page.refresh()
+            self.cases_page.focus_search()
 
     def new_application(self) -> None:
         if self.intake_page is not None:

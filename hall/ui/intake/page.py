@@ -167,7 +167,7 @@ class IntakePage(QWidget):
         self.draft_id, self.saved_state = draft.id, self.state
         self.saved_label.setText(
             _("草稿已保存 {time}").format(
-                time=self.ctx.clock.now().astimezone().strftime("%H:%M:%S")
+                time=self.ctx.clock.now().astimezone(self.ctx.clock.zone).strftime("%H:%M:%S")
             )
         )
 
@@ -255,7 +255,7 @@ class IntakePage(QWidget):
         if not drafts:
             return
         latest = drafts[0]
-        when = latest.updated_at.astimezone().strftime("%m-%d %H:%M")
+        when = latest.updated_at.astimezone(self.ctx.clock.zone).strftime("%m-%d %H:%M")
         box = QMessageBox(
             QMessageBox.Icon.Question,
             _("未完成的申请"),

@@ -1,0 +1,333 @@
+"""The Cases view: find a case by number, credit code, ID number or name; read it; and
+do what comes after acceptance at the counter: receive a material brought later, record
+a department's answer, send one supplement notice and take the supplement, withdraw."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hall.core.clock import local_today
+from hall.core.errors import HallError
+from hall.core.i18n import _
+from hall.models.enums import MaterialStatus, RequestStatus, SubCaseStatus
+from hall.services import case_actions, cases
+from hall.services.audit import Actor
+from hall.services.case_views import CaseDetail
+from hall.services.changes import Changes
+from hall.services.context import AppContext
+from hall.ui.case_details import case_html
+from hall.ui.cases_model import CaseTableModel, Columns
+from hall.ui.errors import show_error
+from hall.ui.supplement_dialog import SupplementDialog
+from hall.ui.widgets import named
+
+#: Materials that can still arrive at the counter (补交).
+AWAITED = {
+    MaterialStatus.deferred,
+    MaterialStatus.supplement_requested,
+    MaterialStatus.not_confirmed,
+    MaterialStatus.pending,
+}
+
+
+class CasesPage(QWidget):
+    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.actor = actor
+        self.detail: CaseDetail | None = None
+        self.model = CaseTableModel(self)
+        self._build_ui()
+
+    def _build_ui(self) -> None:
+        self.search = named(QLineEdit(), "casesSearch")
+        self.search.setPlaceholderText(
+            _("案件编号、统一社会信用代码、身份证号码或申请人名称，回车查找")
+        )
+        self.search.setClearButtonEnabled(True)
+        self.search.returnPressed.connect(self.refresh)
+        self.today_only = named(QCheckBox(_("仅今天受理")), "casesToday")
+        self.today_only.toggled.connect(lambda _on: self.refresh())
+        self.table = named(QTableView(), "casesTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(
+            Columns.applicant, QHeaderView.ResizeMode.Stretch
+        )
+        self.table.selectionModel().selectionChanged.connect(self._selected)
+        self.text = named(QTextBrowser(), "caseDetail")
+        buttons = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for key, label, keys, slot in (
+            ("receive", _("收取补交材料"), "Ctrl+R", self.receive_material),
+            ("answer", _("登记部门核验答复"), "Ctrl+D", self.answer_request),
+            ("supplement", _("一次性告知补正"), "Ctrl+B", self.request_supplement),
+            ("fulfil", _("补正材料已到齐"), "Ctrl+Shift+B", self.fulfil_supplement),
+            ("withdraw_item", _("撤回事项"), "Ctrl+Shift+W", self.withdraw_item),
+            ("withdraw", _("撤回案件"), "Ctrl+Alt+W", self.withdraw_case),
+        ):
+            button = named(QPushButton(f"{label} ({keys})"), f"case_{key}")
+            button.clicked.connect(slot)
+            QShortcut(
+                QKeySequence(keys),
+                self,
+                slot,
+                context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            )
+            buttons.addWidget(button)
+            self.buttons[key] = button
+        buttons.addStretch(1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.text, 1)
+        right_layout.addLayout(buttons)
+        split = QSplitter()
+        split.addWidget(self.table)
+        split.addWidget(right)
+        self.table.setMinimumWidth(420)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.today_only)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        self._enable()
+
+    # --- finding and reading -------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def refresh(self) -> None:
+        on = local_today(self.ctx.clock) if self.today_only.isChecked() else None
+        try:
+            found = cases.search_cases(self.ctx, self.actor, self.search.text(), on=on)
+        except HallError as exc:
+            show_error(self, exc, _("查找失败"))
+            return
+        keep = self.detail.number if self.detail is not None else None
+        self.model.set_rows(found)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(
+            Columns.applicant, QHeaderView.ResizeMode.Stretch
+        )
+        rows = [i for i in range(len(found)) if found[i].number == keep]
+        if rows or found:
+            self.table.selectRow(rows[0] if rows else 0)
+        else:
+            self._show(None)
+
+    def _selected(self, _sel: QItemSelection, _old: QItemSelection) -> None:
+        index = self.table.currentIndex()
+        summary = self.model.row_at(index.row()) if index.isValid() else None
+        if summary is None:
+            self._show(None)
+            return
+        self.open_case(summary.number)
+
+    def open_case(self, number: str) -> None:
+        try:
+            self._show(cases.case_detail(self.ctx, self.actor, number))
+        except HallError as exc:
+            show_error(self, exc)
+
+    def _show(self, detail: CaseDetail | None) -> None:
+        self.detail = detail
+        if detail is None:
+            self.text.setPlainText(_("没有找到案件。") if self.model.rowCount() == 0 else "")
+        else:
+            self.text.setHtml(case_html(detail, self.ctx.clock.zone))
+        self._enable()
+
+    def _enable(self) -> None:
+        d = self.detail
+        open_subs = [s for s in d.sub_cases if s.status is SubCaseStatus.under_review] if d else []
+        self.buttons["receive"].setEnabled(
+            bool(d and any(m.status in AWAITED for m in d.materials))
+        )
+        self.buttons["answer"].setEnabled(
+            bool(d and any(r.status is RequestStatus.pending for r in d.verification_requests))
+        )
+        self.buttons["supplement"].setEnabled(
+            bool(open_subs) and d is not None and d.open_supplement is None
+        )
+        self.buttons["fulfil"].setEnabled(d is not None and d.open_supplement is not None)
+        self.buttons["withdraw_item"].setEnabled(bool(open_subs))
+        self.buttons["withdraw"].setEnabled(bool(open_subs))
+
+    # --- actions -------------------------------------------------------------------------
+
+    def _run(self, work: Callable[[], tuple[CaseDetail, Changes]], done: str) -> None:
+        try:
+            detail, changes = work()
+        except HallError as exc:
+            show_error(self, exc)
+            return
+        self._show(detail)
+        bus = getattr(self.window(), "bus", None)
+        if bus is not None:
+            bus.publish(changes)
+        status = getattr(self.window(), "statusBar", None)
+        if status is not None:
+            status().showMessage(done, 5000)
+        self.refresh()
+
+    def _pick(self, title: str, label: str, options: list[str]) -> str | None:
+        if not options:
+            return None
+        choice, ok = QInputDialog.getItem(self, title, label, options, 0, False)
+        return choice if ok else None
+
+    def _text(self, title: str, label: str) -> str | None:
+        text, ok = QInputDialog.getText(self, title, label)
+        return text if ok else None
+
+    def receive_material(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        name = self._pick(
+            _("收取补交材料"),
+            _("申请人带来的材料："),
+            [m.name for m in d.materials if m.status in AWAITED],
+        )
+        if name is None:
+            return
+        self._run(
+            lambda: case_actions.receive_material(self.ctx, self.actor, d.id, name),
+            _("已收取：{name}").format(name=name),
+        )
+
+    def answer_request(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        pending = {
+            f"{r.material_name}（{r.department}）": r
+            for r in d.verification_requests
+            if r.status is RequestStatus.pending
+        }
+        label = self._pick(_("部门核验答复"), _("哪一项核验有了答复："), list(pending))
+        if label is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question, _("部门核验答复"), _("部门答复是否属实？"), parent=self
+        )
+        yes = box.addButton(_("属实"), QMessageBox.ButtonRole.YesRole)
+        no = box.addButton(_("不属实"), QMessageBox.ButtonRole.NoRole)
+        box.addButton(_("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() not in (yes, no):
+            return
+        answer = self._text(_("部门核验答复"), _("答复内容（如文号、答复人）："))
+        if answer is None:
+            return
+        request = pending[label]
+        confirmed = box.clickedButton() is yes
+        self._run(
+            lambda: case_actions.answer_verification_request(
+                self.ctx, self.actor, request.id, confirmed, answer
+            ),
+            _("已登记核验答复。"),
+        )
+
+    def request_supplement(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        dialog = SupplementDialog([m.name for m in d.materials], self)
+        if not dialog.exec():
+            return
+        lines, note = dialog.lines(), dialog.note()
+        self._run(
+            lambda: _supplements().request_supplement(self.ctx, self.actor, d.id, lines, note),
+            _("已出具补正通知，审查期限暂停计算。"),
+        )
+
+    def fulfil_supplement(self) -> None:
+        d = self.detail
+        if d is None or d.open_supplement is None:
+            return
+        asked = "、".join(line.material for line in d.open_supplement.lines)
+        if (
+            QMessageBox.question(
+                self,
+                _("补正材料已到齐"),
+                _("申请人已补正：{asked}？期限将恢复计算。").format(asked=asked),
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
+            return
+        self._run(
+            lambda: _supplements().fulfil_supplement(self.ctx, self.actor, d.id),
+            _("补正已到齐，期限恢复计算。"),
+        )
+
+    def withdraw_item(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        options = {
+            f"{s.item_code} {s.item_name}": s.item_code
+            for s in d.sub_cases
+            if s.status is SubCaseStatus.under_review
+        }
+        label = self._pick(_("撤回事项"), _("申请人撤回哪一个事项："), list(options))
+        if label is None:
+            return
+        reason = self._text(_("撤回事项"), _("撤回原因："))
+        if reason is None:
+            return
+        self._run(
+            lambda: case_actions.withdraw_sub_case(
+                self.ctx, self.actor, d.id, options[label], reason
+            ),
+            _("已撤回：{item}").format(item=label),
+        )
+
+    def withdraw_case(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        reason = self._text(
+            _("撤回案件"),
+            _("撤回整个申请{number}。已办结的事项不受影响。\n撤回原因：").format(number=d.number),
+        )
+        if reason is None:
+            return
+        self._run(
+            lambda: case_actions.withdraw_case(self.ctx, self.actor, d.id, reason),
+            _("案件{number}已撤回。").format(number=d.number),
+        )
+
+
+def _supplements() -> Any:
+    """Where the supplement notices live (one module, imported when first used)."""
+    from hall.services import case_supplements
+
+    return case_supplements
