@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -77,7 +78,7 @@ class CasesPage(QWidget):
         )
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.text = named(QTextBrowser(), "caseDetail")
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
         for key, label, keys, slot in (
             ("receive", _("收取补交材料"), "Ctrl+R", self.receive_material),
@@ -95,9 +96,9 @@ class CasesPage(QWidget):
                 slot,
                 context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
             )
-            buttons.addWidget(button)
+            n = len(self.buttons)
+            buttons.addWidget(button, n // 3, n % 3)
             self.buttons[key] = button
-        buttons.addStretch(1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -106,7 +107,7 @@ class CasesPage(QWidget):
         split = QSplitter()
         split.addWidget(self.table)
         split.addWidget(right)
-        self.table.setMinimumWidth(420)
+        self.table.setMinimumWidth(320)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
         bar = QHBoxLayout()

@@ -63,7 +63,8 @@ def test_restaurant_with_packaged_food_and_karaoke_from_empty_screen_to_accepted
     fill_form(qtbot, page)
     assert not [p for p in page.problems if p.step is Step.form]
     page.go(Step.materials)
-    qtbot.keyClick(page.steps[Step.materials].table, Qt.Key.Key_F5)  # the data checks
+    with qtbot.waitSignal(page.checks_done):
+        qtbot.keyClick(page.steps[Step.materials].table, Qt.Key.Key_F5)  # the data checks
     assert page.state.materials["营业执照"].status == MaterialStatus.verified.value
     sign_commitments(qtbot, page)
     assert not page.problems

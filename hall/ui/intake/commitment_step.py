@@ -145,6 +145,7 @@ class CommitmentStep(StepWidget):
             inner = QVBoxLayout(box)
             text = named(QTextBrowser(), f"notice_{p.item.code}")
             text.setHtml(notification_html(p))
+            text.setTabChangesFocus(True)
             text.setMinimumHeight(220)
             inner.addWidget(text)
             group = QButtonGroup(box)

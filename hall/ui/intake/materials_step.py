@@ -21,16 +21,16 @@ from PySide6.QtWidgets import (
 )
 
 from hall.core.clock import local_today
-from hall.core.errors import HallError
 from hall.core.i18n import _
 from hall.models.enums import MaterialStatus, ProofMode
 from hall.services.derive import PlannedMaterial
 from hall.services.intake_flow import run_data_checks
 from hall.services.intake_materials import ALLOWED_MATERIAL_STATUS, DEFAULT_MATERIAL_STATUS
-from hall.services.intake_state import MaterialChoice, Step
+from hall.services.intake_state import IntakeState, MaterialChoice, Step
 from hall.services.labels import material_status_name, proof_name
 from hall.ui.errors import show_error
 from hall.ui.intake.base import StepWidget, heading, hint
+from hall.ui.tasks import run_task
 from hall.ui.widgets import named
 
 # The order a clerk reads the choices in.
@@ -132,17 +132,37 @@ class MaterialsStep(StepWidget):
         self._set(name, MaterialChoice(old.status, text.strip() or None, old.note), typing=True)
 
     def run_checks(self) -> None:
+        """Query the data platform off the GUI thread (a real platform is a network
+        call); the answers are merged into whatever the clerk has done meanwhile."""
         plan = self.page.plan
-        if plan is None:
+        if plan is None or not self.check_button.isEnabled():
             return
-        try:
-            state = run_data_checks(self.page.ctx, self.state, plan)
-        except HallError as exc:
+        ctx, state = self.page.ctx, self.state
+        self.check_button.setEnabled(False)
+        self.check_button.setText(_("正在核验……"))
+
+        def done(checked: IntakeState) -> None:
+            self._checks_over()
+            if self.page.plan is not plan:
+                return  # the selection changed meanwhile: the clerk checks again
+            materials = dict(self.state.materials)
+            for name, choice in checked.materials.items():
+                if materials.get(name) == state.materials.get(name):  # not changed since
+                    materials[name] = choice
+            self.page.edit(self.state.replace(materials=materials), replan=False)
+            self.page.refresh_problems()
+            self._render_rows()
+            self.page.checks_done.emit()
+
+        def failed(exc: BaseException) -> None:
+            self._checks_over()
             show_error(self, exc, _("数据核验未完成"))
-            return
-        self.page.edit(state, replan=False)
-        self.page.refresh_problems()
-        self._render_rows()
+
+        run_task(self, lambda: run_data_checks(ctx, state, plan), done, failed)
+
+    def _checks_over(self) -> None:
+        self.check_button.setEnabled(True)
+        self.check_button.setText(_("数据核验 (F5)"))
 
     # --- rendering -----------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -51,6 +52,7 @@ TYPING_SAVE_MS = 500
 
 class IntakePage(QWidget):
     accepted = Signal(object)  # AcceptedCase
+    checks_done = Signal()  # the data platform answered
 
     def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +89,8 @@ class IntakePage(QWidget):
             self.stack.addWidget(self.steps[step])
         self.summary = named(QLabel(), "intakeSummary")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        # A long applicant name is cut, never widens the window.
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.back_button = named(QPushButton(_("上一步")), "intakeBack")
         self.back_button.setToolTip("Ctrl+PgUp")
         self.back_button.clicked.connect(lambda: self.step_by(-1))
