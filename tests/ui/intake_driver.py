@@ -40,7 +40,8 @@ def type_text(qtbot, widget: QWidget, text: str) -> None:
 def type_code(qtbot, page: IntakePage, code: str) -> None:
     """Scan a code: the scanner types it and ends with Enter."""
     field = page.steps[Step.applicant].code
-    field.setFocus()
+    if focused() is not field:
+        field.setFocus()
     qtbot.keyClicks(field, code)
     qtbot.keyClick(field, Qt.Key.Key_Return)
 
@@ -48,20 +49,29 @@ def type_code(qtbot, page: IntakePage, code: str) -> None:
 def pick(qtbot, page: IntakePage, query: str) -> None:
     """Search the scope step and press Enter on the first hit."""
     search = page.steps[Step.scope].search
-    search.setFocus()
+    if focused() is not search:
+        search.setFocus()
     qtbot.keyClicks(search, query)
     page.steps[Step.scope]._debounce.timeout.emit()  # the 100 ms debounce, at once
     qtbot.keyClick(search, Qt.Key.Key_Return)
 
 
+def next_step(qtbot) -> None:
+    """Ctrl+PgDown, wherever the focus is."""
+    qtbot.keyClick(focused(), Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+
+
 def fill_form(qtbot, page: IntakePage, overrides: dict[str, str] | None = None) -> None:
-    """Tab through the merged form, typing into every empty field."""
+    """On to the form (Ctrl+PgDown from the scope), then Tab through it, typing into
+    every empty field (the form puts the focus on the first empty one)."""
     overrides = overrides or {}
     form = page.steps[Step.form]
-    page.go(Step.form)
+    if page.state.step is Step.scope:
+        next_step(qtbot)
+    elif page.state.step is not Step.form:
+        page.go(Step.form)
+    assert page.state.step is Step.form
     fields = {f"field_{key}": f for key, f in form.fields.items()}
-    first = next(iter(form.fields.values())).editor
-    first.setFocus()
     seen: set[str] = set()
     for _ in range(4 * len(fields) + 10):
         widget = focused()
@@ -84,17 +94,27 @@ def fill_form(qtbot, page: IntakePage, overrides: dict[str, str] | None = None) 
         qtbot.keyClick(widget, Qt.Key.Key_Tab)
         if len(seen) == len(fields):
             break
-    assert seen == set(fields), sorted(set(fields) - seen)
+    empty = [f.key for f in form.fields.values() if not f.value()]
+    assert not empty, empty
 
 
 def sign_commitments(qtbot, page: IntakePage) -> None:
-    """Each commitment's "signed" choice, focused and checked with Space."""
-    page.go(Step.commitment)
+    """On the commitment step: Space on each "signed" choice, Tab to the next."""
+    if page.state.step is not Step.commitment:
+        page.go(Step.commitment)
     step = page.steps[Step.commitment]
-    for code in list(step._groups):
-        button = step.findChild(QWidget, f"signed_{code}")
-        button.setFocus()
-        qtbot.keyClick(button, Qt.Key.Key_Space)
+    wanted = {f"signed_{code}" for code in step._groups}
+    done: set[str] = set()
+    for _ in range(6 * len(wanted) + 4):
+        widget = focused()
+        name = widget.objectName() if widget is not None else ""
+        if name in wanted and name not in done:
+            qtbot.keyClick(widget, Qt.Key.Key_Space)
+            done.add(name)
+        if done == wanted:
+            break
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    assert done == wanted, sorted(wanted - done)
 
 
 def accept(qtbot, page: IntakePage) -> None:

@@ -19,20 +19,34 @@ from hall.services.intake_state import Step
 from hall.ui.actions import ActionId
 from hall.ui.main_window import MainWindow
 
-from .intake_driver import accept, fill_form, pick, sign_commitments, type_code, type_text
+from .intake_driver import (
+    accept,
+    fill_form,
+    focused,
+    next_step,
+    pick,
+    sign_commitments,
+    type_code,
+    type_text,
+)
 
 CLERK = Actor("clerk01", Role.clerk, "C01", "张敏")
 RESTAURANT = "91320305MA1N428243"  # 味香居餐饮, in the demo registry
 DISHONEST_PERSON = "320305199302119335"  # made a false commitment in 2026
 
 
-def open_intake(qtbot, ctx) -> MainWindow:
+def open_intake(qtbot, ctx, *, by_key: bool = False) -> MainWindow:
     window = MainWindow(ctx, CLERK)
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)  # keys go where the focus is
-    window.show_intake()
+    if by_key:
+        window.show_catalog()  # somewhere else first: F3 brings the intake page
+        qtbot.keyClick(focused(), Qt.Key.Key_F3)
+        assert window.pages.currentWidget() is window.intake_page
+    else:
+        window.show_intake()
     assert window.intake_page is not None
     return window
 
@@ -45,12 +59,14 @@ def rows(ctx, model, *where):
 def test_restaurant_with_packaged_food_and_karaoke_from_empty_screen_to_accepted_case(
     qtbot, demo_ctx
 ) -> None:
-    window = open_intake(qtbot, demo_ctx)
+    window = open_intake(qtbot, demo_ctx, by_key=True)
     page = window.intake_page
+    assert focused() is page.steps[Step.applicant].code  # no mouse: the keys go there
     type_code(qtbot, page, RESTAURANT)
     # A registered enterprise is filled in and the clerk goes straight on to the scope.
     assert page.state.applicant_name == "徐州市贾汪区味香居餐饮管理有限公司"
     assert page.state.step is Step.scope
+    assert focused() is page.steps[Step.scope].search
     assert "未列入失信主体名单" in page.steps[Step.applicant].credit.text()
     pick(qtbot, page, "H2002")
     pick(qtbot, page, "F1040")
@@ -62,10 +78,12 @@ def test_restaurant_with_packaged_food_and_karaoke_from_empty_screen_to_accepted
     assert len(departments) >= 4  # market supervision, health, culture, fire
     fill_form(qtbot, page)
     assert not [p for p in page.problems if p.step is Step.form]
-    page.go(Step.materials)
+    next_step(qtbot)
+    assert page.state.step is Step.materials
     with qtbot.waitSignal(page.checks_done):
-        qtbot.keyClick(page.steps[Step.materials].table, Qt.Key.Key_F5)  # the data checks
+        qtbot.keyClick(focused(), Qt.Key.Key_F5)  # the data checks
     assert page.state.materials["营业执照"].status == MaterialStatus.verified.value
+    next_step(qtbot)
     sign_commitments(qtbot, page)
     assert not page.problems
     accept(qtbot, page)
