@@ -30,13 +30,18 @@ from hall.services.context import AppContext
 from hall.services.credit import CreditRecordView, records_in_force
 from hall.services.derive import Plan, PlannedItem
 from hall.services.forms import FormErrors, clean_answers
-from hall.services.identifiers import normalize, parse_applicant_code
+from hall.services.identifiers import (
+    normalize,
+    parse_applicant_code,
+    validate_mobile,
+    validate_phone,
+)
 from hall.services.intake import AcceptedCase, accept_case, plan_application
-from hall.services.intake_materials import ALLOWED_MATERIAL_STATUS, check_outcomes
+from hall.services.intake_materials import ALLOWED_MATERIAL_STATUS, outcome_problems
 from hall.services.intake_state import IntakeState, MaterialChoice, Step
 from hall.services.json_reader import parse_iso_date
 from hall.services.permissions import Permission, guarded
-from hall.services.verifiers import DataPlatform, DataQuery, LocalDataPlatform
+from hall.services.verifiers import Answer, DataPlatform, DataQuery, LocalDataPlatform
 
 CODE_LENGTH = 18
 
@@ -165,8 +170,10 @@ def prefilled(state: IntakeState, plan: Plan) -> IntakeState:
         f = planned.field
         value = known.get(f.key, "")
         if f.type is FieldType.mobile and f.key == "contact_mobile":
-            digits = normalize(state.phone).replace("-", "").replace(" ", "")
-            value = digits if len(digits) == 11 and digits.startswith("1") else ""
+            try:
+                value = validate_mobile(state.phone)
+            except ValidationError:
+                value = ""  # a fixed line, or not a number: the clerk asks for a mobile
         if value and not answers.get(f.key):
             answers[f.key] = value
     return state.replace(answers=answers)
@@ -180,9 +187,13 @@ def commitment_items(plan: Plan) -> tuple[PlannedItem, ...]:
 def run_data_checks(
     ctx: AppContext, state: IntakeState, plan: Plan, platform: DataPlatform | None = None
 ) -> IntakeState:
-    """Query the data platform for each data-verification material not yet settled;
-    a confirmed fact is recorded verified, anything else stays for the clerk."""
-    platform = platform or LocalDataPlatform(ctx)
+    """Query the data platform for each data-verification material not yet settled.
+    A confirmed fact is recorded verified; one the platform contradicts (not found, a
+    deregistered enterprise) not confirmed, to be made good on paper; a source the
+    platform does not hold stays pending for the clerk. Needs a valid applicant code."""
+    if not code_feedback(state.applicant_code, today=local_today(ctx.clock)).ok:
+        raise ValidationError(_("请先在第一步输入有效的申请人证照号码，再做数据核验。"))
+    platform = LocalDataPlatform(ctx) if platform is None else platform
     materials = dict(state.materials)
 
     for m in plan.materials:
@@ -192,7 +203,12 @@ def run_data_checks(
         if chosen.status not in (None, MaterialStatus.pending.value):
             continue
         answer = platform.check(DataQuery(m.name, m.source, state.applicant_code, state.answers))
-        status = MaterialStatus.verified if answer.confirmed else MaterialStatus.pending
+        if answer.answer is Answer.confirmed:
+            status = MaterialStatus.verified
+        elif answer.answer is Answer.not_found:
+            status = MaterialStatus.not_confirmed
+        else:
+            status = MaterialStatus.pending
         materials[m.name] = MaterialChoice(status.value, None, answer.note())
     return state.replace(materials=materials)
 
@@ -213,6 +229,13 @@ def problems(ctx: AppContext, state: IntakeState, plan: Plan | None) -> list[Pro
         out.append(Problem(Step.applicant, feedback.message, "applicant_code"))
     elif not state.applicant_name.strip():
         out.append(Problem(Step.applicant, _("请填写申请人名称。"), "applicant_name"))
+    if state.phone.strip() and (plan is None or plan.applicant is None or not plan.applicant.name):
+        # A new applicant is entered in the registry at acceptance, phone and all; a
+        # registered one keeps the registry's number as it is.
+        try:
+            validate_phone(state.phone)
+        except ValidationError as exc:
+            out.append(Problem(Step.applicant, exc.message, "phone"))
     if plan is None or not plan.items:
         out.append(Problem(Step.scope, _("请至少选择一项需要许可的经营范围或许可事项。")))
         return out
@@ -236,13 +259,22 @@ def problems(ctx: AppContext, state: IntakeState, plan: Plan | None) -> list[Pro
 
 
 def _material_problems(state: IntakeState, plan: Plan) -> list[Problem]:
-    out = []
+    out = [
+        Problem(
+            Step.materials,
+            _("“{name}”未通过数据核验（{note}）：请收取纸质材料，或容缺受理。").format(
+                name=m.name, note=state.materials[m.name].note
+            ),
+        )
+        for m in plan.materials
+        if state.materials.get(m.name, MaterialChoice()).status
+        == MaterialStatus.not_confirmed.value
+    ]
     try:
         outcomes, deferred = material_outcomes(state, plan)
-        check_outcomes(plan, outcomes, deferred)
     except ValidationError as exc:
-        out.append(Problem(Step.materials, exc.message))
-    return out
+        return [*out, Problem(Step.materials, exc.message)]
+    return out + [Problem(Step.materials, m) for m in outcome_problems(plan, outcomes, deferred)]
 
 
 def material_outcomes(
@@ -289,7 +321,9 @@ def accept_from_state(
     state = prefilled(state, plan)
     found = problems(ctx, state, plan)
     if found:
-        raise ValidationError("；".join(p.message for p in found))
+        raise ValidationError(
+            "".join(p.message if p.message.endswith("。") else p.message + "。" for p in found)
+        )
     outcomes, deferred = material_outcomes(state, plan)
     notes = {name: c.note for name, c in state.materials.items() if c.note}
     return accept_case(

@@ -53,13 +53,25 @@ def check_outcomes(
     outcomes: Mapping[str, MaterialStatus],
     deferred: Mapping[str, date],
 ) -> None:
-    """Raise ``ValidationError`` unless every outcome and promised date fits its line."""
+    """Raise ``ValidationError`` (naming every problem) unless every outcome and promised
+    date fits its line."""
+    found = outcome_problems(plan, outcomes, deferred)
+    if found:
+        raise ValidationError("".join(found), field="materials")
+
+
+def outcome_problems(
+    plan: Plan,
+    outcomes: Mapping[str, MaterialStatus],
+    deferred: Mapping[str, date],
+) -> list[str]:
+    """Every outcome or promised date that does not fit its line, in checklist order, so
+    the applicant is told everything at once (一次性告知)."""
+    found: list[str] = []
     names = {m.name for m in plan.materials}
     unknown = sorted((set(outcomes) | set(deferred)) - names)
     if unknown:
-        raise ValidationError(
-            _("材料清单中没有：{names}。").format(names="、".join(unknown)), field="materials"
-        )
+        found.append(_("材料清单中没有：{names}。").format(names="、".join(unknown)))
     for material in plan.materials:
         status = outcomes.get(material.name)
         if material.name in deferred:
@@ -67,36 +79,30 @@ def check_outcomes(
         if status is None:
             continue
         if status not in ALLOWED_MATERIAL_STATUS[material.proof_mode]:
-            raise ValidationError(
+            found.append(
                 _("“{name}”的办理方式是{mode}，不能记为“{status}”。").format(
                     name=material.name,
                     mode=proof_name(material.proof_mode),
                     status=material_status_name(status),
-                ),
-                field="materials",
+                )
             )
-        if status is MaterialStatus.deferred:
-            _check_deferral(material, deferred.get(material.name), plan.acceptance_date)
+        elif status is MaterialStatus.deferred:
+            problem = _deferral_problem(material, deferred.get(material.name), plan.acceptance_date)
+            if problem:
+                found.append(problem)
+    return found
 
 
-def _check_deferral(material: PlannedMaterial, due: date | None, today: date) -> None:
+def _deferral_problem(material: PlannedMaterial, due: date | None, today: date) -> str | None:
     if material.key:
-        raise ValidationError(
-            _("“{name}”是关键材料，不能容缺受理，须在受理时提交。").format(name=material.name),
-            field="materials",
-        )
+        return _("“{name}”是关键材料，不能容缺受理，须在受理时提交。").format(name=material.name)
     if due is None:
-        raise ValidationError(
-            _("容缺受理的“{name}”须写明申请人承诺补交的日期。").format(name=material.name),
-            field="materials",
-        )
+        return _("容缺受理的“{name}”须写明申请人承诺补交的日期。").format(name=material.name)
     if not today < due or (due - today).days > MAX_DEFER_DAYS:
-        raise ValidationError(
-            _("“{name}”的承诺补交日期须在今天之后{n}天以内。").format(
-                name=material.name, n=MAX_DEFER_DAYS
-            ),
-            field="materials",
+        return _("“{name}”的承诺补交日期须在今天之后{n}天以内。").format(
+            name=material.name, n=MAX_DEFER_DAYS
         )
+    return None
 
 
 def add_material_rows(

@@ -12,6 +12,9 @@ from enum import StrEnum
 from typing import Any
 
 from hall.core.i18n import N_, _
+from hall.models.enums import MaterialStatus
+
+_STATUSES = frozenset(s.value for s in MaterialStatus)
 
 
 class Step(StrEnum):
@@ -78,12 +81,16 @@ class IntakeState:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> IntakeState:
+    def from_json(cls, data: Any) -> IntakeState:
         """The state a draft kept; unknown or damaged parts are dropped, not fatal."""
+        if not isinstance(data, dict):
+            return cls()
 
         def texts(key: str) -> tuple[str, ...]:
             value = data.get(key)
-            return tuple(str(v) for v in value) if isinstance(value, list | tuple) else ()
+            if not isinstance(value, list | tuple):
+                return ()
+            return tuple(v for v in value if isinstance(v, str))
 
         def text(key: str) -> str:
             value = data.get(key)
@@ -97,7 +104,8 @@ class IntakeState:
                 if isinstance(raw, dict):
                     status, due, note = raw.get("status"), raw.get("due"), raw.get("note")
                     materials[str(name)] = MaterialChoice(
-                        status=status if isinstance(status, str) else None,
+                        # an unknown status would stop the checklist from being read
+                        status=status if isinstance(status, str) and status in _STATUSES else None,
                         due=due if isinstance(due, str) else None,
                         note=note if isinstance(note, str) else "",
                     )
@@ -116,7 +124,9 @@ class IntakeState:
             without=texts("without"),
             normal_route=texts("normal_route"),
             answers=(
-                {str(k): str(v) for k, v in answers.items()} if isinstance(answers, dict) else {}
+                {str(k): v for k, v in answers.items() if isinstance(v, str)}
+                if isinstance(answers, dict)
+                else {}
             ),
             materials=materials,
             signed=texts("signed"),

@@ -194,7 +194,9 @@ class MaterialsStep(StepWidget):
                     else text
                 )
                 self.table.setItem(r, col, cell)
-            allowed = ALLOWED_MATERIAL_STATUS[m.proof_mode]
+            allowed = set(ALLOWED_MATERIAL_STATUS[m.proof_mode])
+            if m.proof_mode is ProofMode.data_verification:
+                allowed.add(MaterialStatus.not_confirmed)  # what the platform answered
             box = named(QComboBox(), f"materialStatus_{r}")
             for status in STATUS_ORDER:
                 if status in allowed and not (status is MaterialStatus.deferred and m.key):
