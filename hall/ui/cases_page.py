@@ -5,7 +5,6 @@ a department's answer, send one supplement notice and take the supplement, withd
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -30,7 +29,7 @@ from hall.core.clock import local_today
 from hall.core.errors import HallError
 from hall.core.i18n import _
 from hall.models.enums import MaterialStatus, RequestStatus, SubCaseStatus
-from hall.services import case_actions, cases
+from hall.services import case_actions, case_materials, case_supplements, cases
 from hall.services.audit import Actor
 from hall.services.case_views import CaseDetail
 from hall.services.changes import Changes
@@ -220,7 +219,7 @@ class CasesPage(QWidget):
         if name is None:
             return
         self._run(
-            lambda: case_actions.receive_material(self.ctx, self.actor, d.id, name),
+            lambda: case_materials.receive_material(self.ctx, self.actor, d.id, name),
             _("已收取：{name}").format(name=name),
         )
 
@@ -251,7 +250,7 @@ class CasesPage(QWidget):
         request = pending[label]
         confirmed = box.clickedButton() is yes
         self._run(
-            lambda: case_actions.answer_verification_request(
+            lambda: case_materials.answer_verification_request(
                 self.ctx, self.actor, request.id, confirmed, answer
             ),
             _("已登记核验答复。"),
@@ -266,7 +265,7 @@ class CasesPage(QWidget):
             return
         lines, note = dialog.lines(), dialog.note()
         self._run(
-            lambda: _supplements().request_supplement(self.ctx, self.actor, d.id, lines, note),
+            lambda: case_supplements.request_supplement(self.ctx, self.actor, d.id, lines, note),
             _("已出具补正通知，审查期限暂停计算。"),
         )
 
@@ -285,7 +284,7 @@ class CasesPage(QWidget):
         ):
             return
         self._run(
-            lambda: _supplements().fulfil_supplement(self.ctx, self.actor, d.id),
+            lambda: case_supplements.fulfil_supplement(self.ctx, self.actor, d.id),
             _("补正已到齐，期限恢复计算。"),
         )
 
@@ -325,10 +324,3 @@ class CasesPage(QWidget):
             lambda: case_actions.withdraw_case(self.ctx, self.actor, d.id, reason),
             _("案件{number}已撤回。").format(number=d.number),
         )
-
-
-def _supplements() -> Any:
-    """Where the supplement notices live (one module, imported when first used)."""
-    from hall.services import case_supplements
-
-    return case_supplements
