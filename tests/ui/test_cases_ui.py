@@ -208,3 +208,16 @@ def test_a_department_answer_is_recorded_and_an_item_withdrawn(qtbot, demo_ctx) 
     withdrawn = page.detail.sub_case(under_review[0].item_code)
     assert withdrawn.status is SubCaseStatus.withdrawn
     assert "撤回" in page.text.toPlainText()
+
+
+def test_the_cases_table_model_is_well_behaved(qtmodeltester, demo_ctx) -> None:
+    from hall.services.cases import search_cases
+    from hall.ui.cases_model import CaseTableModel, pending_text
+
+    accepted_karaoke(demo_ctx)
+    model = CaseTableModel()
+    found = search_cases(demo_ctx, CLERK, "")
+    model.set_rows(found)
+    qtmodeltester.check(model)
+    assert model.rowCount() == 1
+    assert "待部门核验" in pending_text(found[0])
