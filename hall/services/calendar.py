@@ -185,6 +185,10 @@ def _calendar_in(session: Session) -> WorkdayCalendar:
     return WorkdayCalendar(overrides, years)
 
 
+def _plus(days: int | None, stopped: int) -> int | None:
+    return None if days is None else days + stopped
+
+
 def _recount_provisional(
     session: Session, ctx: AppContext, actor: Actor, calendar: WorkdayCalendar
 ) -> int:
@@ -194,8 +198,10 @@ def _recount_provisional(
         select(SubCase, Case.accepted_on).join(Case).where(SubCase.deadline_provisional)
     ).all()
     for sub, accepted_on in rows:
-        statutory = _count(calendar, accepted_on, sub.statutory_days)
-        promised = _count(calendar, accepted_on, sub.promised_days)
+        # The days the clock stood still (补正) extend the deadlines; keep them.
+        stopped = sub.stopped_days or 0
+        statutory = _count(calendar, accepted_on, _plus(sub.statutory_days, stopped))
+        promised = _count(calendar, accepted_on, _plus(sub.promised_days, stopped))
         before = {
             "statutory_deadline": sub.statutory_deadline,
             "promised_deadline": sub.promised_deadline,

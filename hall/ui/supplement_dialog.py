@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
 )
 
 from hall.core.i18n import _
+from hall.services.case_supplements import OTHER
 from hall.ui.widgets import message_label, named
 
 
 class SupplementDialog(QDialog):
     def __init__(self, materials: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        materials = [*materials, OTHER]  # anything not on the checklist: a free line
         self.setWindowTitle(_("一次性告知补正"))
         self.resize(720, 480)
         self.table = named(QTableWidget(len(materials), 2), "supplementLines")

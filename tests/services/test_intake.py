@@ -250,6 +250,28 @@ def test_loading_the_year_recounts_stored_provisional_deadlines(
     assert recounts and recounts[0].after["provisional"] is False
 
 
+def test_loading_the_year_keeps_the_days_a_supplement_stopped_the_clock(
+    ctx, actor, clock, operator
+) -> None:
+    from sqlalchemy import update
+
+    from hall.services.calendar import import_calendar
+
+    clock.advance(date(2026, 12, 24) - date(2026, 11, 23))
+    plan = plan_application(ctx, scope=["H0101", "R5001"], applicant_code=ENTERPRISE)
+    accept_case(ctx, actor, plan, APPLICANT, ANSWERS)
+    with ctx.uow() as s:  # as if a supplement notice had stopped the clock for 3 days
+        s.execute(update(SubCase).where(SubCase.item_code == "MCT-001").values(stopped_days=3))
+    raw = (
+        b'{"format": "hall-calendar/1", "year": 2027, "label": "2027", "holidays": '
+        b'[{"name": "New Year", "from": "2027-01-01", "to": "2027-01-01"}], "workdays": []}'
+    )
+    import_calendar(ctx, operator, raw, "2027.json")
+    review = rows(ctx, SubCase, SubCase.item_code == "MCT-001")[0]
+    # 2027-01-22 without the stop (the test above); three working days later with it.
+    assert review.statutory_deadline == date(2027, 1, 27)
+
+
 def test_a_material_outcome_must_fit_its_proof_mode(ctx, actor) -> None:
     plan = plan_application(ctx, scope=["R5001"], applicant_code=ENTERPRISE, on=DAY)
     answers = {

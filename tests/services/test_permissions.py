@@ -9,6 +9,7 @@ import importlib
 import inspect
 import json
 import pkgutil
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -31,7 +32,10 @@ from hall.services.auth import (
 from hall.services.calendar import import_calendar
 from hall.services.catalog import import_catalog
 from hall.services.credit import add_record
+from hall.services.drafts import discard_draft, open_drafts, save_draft
 from hall.services.intake import accept_case, plan_application
+from hall.services.intake_flow import accept_from_state
+from hall.services.intake_state import IntakeState
 from hall.services.payload import DocumentFacts, DocumentKind
 from hall.services.permissions import ROLE_PERMISSIONS, Permission, can, require
 from hall.services.settings_admin import change_settings, store_server_password
@@ -40,7 +44,9 @@ from hall.services.verification import revoke_document
 
 from ..conftest import SMALL_CATALOG
 from .conftest import PASSWORD
+from .test_cases import CASE_SAMPLES, CASE_SETUP
 from .test_intake import ANSWERS, APPLICANT, DAY, ENTERPRISE
+from .test_intake_flow import complete_state
 
 #: Services every signed-in account may call: they concern the account itself.
 OPEN_TO_EVERY_ACCOUNT = {"auth.unlock", "auth.change_password", "auth.must_change_password"}
@@ -91,6 +97,14 @@ def _accept(ctx, a: Actor, i: int):
     return accept_case(ctx, a, plan, APPLICANT, ANSWERS)
 
 
+def _discard_draft(ctx, a: Actor, i: int):
+    # A refused role gets no draft to discard (saving one is refused too): any id will do.
+    draft_id = uuid.uuid4()
+    if can(a, Permission.accept_case):
+        draft_id = save_draft(ctx, a, None, IntakeState(applicant_name=f"草稿 {i}")).id
+    return discard_draft(ctx, a, draft_id)
+
+
 Sample = Callable[[Any, Actor, int], Any]
 
 #: A valid call of every guarded service; ``i`` differs between calls in one database.
@@ -105,9 +119,16 @@ SAMPLES: dict[str, Sample] = {
     "calendar.import_calendar": lambda ctx, a, i: import_calendar(
         ctx, a, _calendar(i), f"{i}.json"
     ),
+    **CASE_SAMPLES,  # the Cases view (tests/services/test_cases.py)
     "catalog.import_catalog": lambda ctx, a, i: import_catalog(ctx, a, _catalog(i), f"{i}.json"),
     "credit.add_record": lambda ctx, a, i: add_record(ctx, a, PERSON, reason=f"虚假承诺 {i}"),
+    "drafts.save_draft": lambda ctx, a, i: save_draft(
+        ctx, a, None, IntakeState(applicant_name=f"草稿 {i}")
+    ),
+    "drafts.open_drafts": lambda ctx, a, i: open_drafts(ctx, a),
+    "drafts.discard_draft": _discard_draft,
     "intake.accept_case": _accept,
+    "intake_flow.accept_from_state": lambda ctx, a, i: accept_from_state(ctx, a, complete_state()),
     "settings_admin.change_settings": lambda ctx, a, i: change_settings(
         ctx, a, hall_name=f"测试大厅 {i}"
     ),
@@ -131,6 +152,7 @@ SAMPLES: dict[str, Sample] = {
 
 #: What must exist before a service can be called at all.
 SETUP: dict[str, Callable[[Any, Actor], Any]] = {
+    **CASE_SETUP,
     "signing.rotate_keys": lambda ctx, op: init_keys(ctx, op),
     "signing.sign_document": lambda ctx, op: init_keys(ctx, op),
     "signing.revoke_key": lambda ctx, op: init_keys(ctx, op),
