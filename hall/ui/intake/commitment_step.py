@@ -69,7 +69,7 @@ class CommitmentStep(StepWidget):
         )
         layout.addWidget(self.credit)
         layout.addWidget(self.scroll_area, 1)
-        self._codes: tuple[str, ...] = ()
+        self._codes: tuple[str, ...] | None = None  # None: nothing built yet
         self._groups: dict[str, QButtonGroup] = {}
 
     def show_state(self) -> None:
@@ -187,4 +187,4 @@ class CommitmentStep(StepWidget):
                 return
 
     def reset(self) -> None:
-        self._codes = ()
+        self._codes = None
