@@ -230,7 +230,7 @@ def accept_case(
 def _claim_draft(session: Session, actor: Actor, draft_id: uuid.UUID | None) -> IntakeDraft | None:
     if draft_id is None:
         return None
-    draft = session.get(IntakeDraft, draft_id)
+    draft = session.get(IntakeDraft, draft_id, with_for_update=True)  # two windows, one case
     if draft is None or draft.username != actor.username:
         raise Conflict(_("找不到这份草稿，请重新开始受理。"))
     if draft.status is not DraftStatus.open:

@@ -35,9 +35,14 @@ from hall.services.identifiers import (
     parse_applicant_code,
     validate_mobile,
     validate_phone,
+    validate_uscc,
 )
 from hall.services.intake import AcceptedCase, accept_case, plan_application
-from hall.services.intake_materials import ALLOWED_MATERIAL_STATUS, outcome_problems
+from hall.services.intake_materials import (
+    ALLOWED_MATERIAL_STATUS,
+    on_the_spot_problems,
+    outcome_problems,
+)
 from hall.services.intake_state import IntakeState, MaterialChoice, Step
 from hall.services.json_reader import parse_iso_date
 from hall.services.permissions import Permission, guarded
@@ -102,13 +107,41 @@ def look_up_applicant(ctx: AppContext, raw: str) -> ApplicantCheck:
     return ApplicantCheck(parsed.code, parsed.kind, registered, tuple(records))
 
 
+#: Answers that come from who the applicant is: another applicant, other answers.
+APPLICANT_ANSWERS = (
+    "applicant_name",
+    "uscc",
+    "entity_type",
+    "legal_representative",
+    "legal_rep_id_number",
+    "registered_address",
+    "registered_capital",
+    "contact_name",
+    "contact_mobile",
+)
+#: What a data check left on a line (it was about the previous applicant).
+CHECKED = {MaterialStatus.verified.value, MaterialStatus.not_confirmed.value}
+
+
 def with_applicant(state: IntakeState, check: ApplicantCheck) -> IntakeState:
     """The state with the applicant's code and, for a registered one, what the registry
-    knows (typed entries of an unknown applicant are kept when the code is the same)."""
+    knows. Typed entries of an unknown applicant are kept when the code is the one
+    looked up before; for another applicant, everything that was about the previous one
+    goes: its answers, its data checks and the commitment letters it signed."""
+    previous = state.looked_up or normalize(state.applicant_code)
+    same = previous == check.code
+    if not same and state.looked_up:
+        answers = {k: v for k, v in state.answers.items() if k not in APPLICANT_ANSWERS}
+        materials = {
+            name: c
+            for name, c in state.materials.items()
+            if c.status not in CHECKED and not (c.status == MaterialStatus.pending.value and c.note)
+        }
+        state = state.replace(answers=answers, materials=materials, signed=())
     if check.registered is None:
-        same = normalize(state.applicant_code) == check.code
         return state.replace(
             applicant_code=check.code,
+            looked_up=check.code,
             applicant_name=state.applicant_name if same else "",
             legal_representative=state.legal_representative if same else "",
             address=state.address if same else "",
@@ -117,6 +150,7 @@ def with_applicant(state: IntakeState, check: ApplicantCheck) -> IntakeState:
     r = check.registered
     return state.replace(
         applicant_code=check.code,
+        looked_up=check.code,
         applicant_name=r.name,
         legal_representative=r.legal_representative or "",
         address=r.address or "",
@@ -243,6 +277,9 @@ def problems(ctx: AppContext, state: IntakeState, plan: Plan | None) -> list[Pro
         clean_answers((f.field for f in plan.fields), state.answers, today=today)
     except FormErrors as exc:
         out.extend(Problem(Step.form, message, key) for key, message in exc.errors.items())
+    mismatch = _other_credit_code(state, plan)
+    if mismatch:
+        out.append(Problem(Step.form, mismatch, "uscc"))
     out.extend(_material_problems(state, plan))
     for p in commitment_items(plan):
         if p.item.code not in state.signed:
@@ -256,6 +293,23 @@ def problems(ctx: AppContext, state: IntakeState, plan: Plan | None) -> list[Pro
                 )
             )
     return out
+
+
+def _other_credit_code(state: IntakeState, plan: Plan) -> str | None:
+    """The form's credit code, when valid but not the enterprise applicant's own."""
+    if plan.applicant is None or plan.applicant.kind is not ApplicantKind.enterprise:
+        return None
+    if "uscc" not in {f.field.key for f in plan.fields}:
+        return None
+    try:
+        given = validate_uscc(state.answers.get("uscc") or "")
+    except ValidationError:
+        return None  # the field's own check says what is wrong
+    if given == plan.applicant.code:
+        return None
+    return _("表单中的统一社会信用代码{given}与申请人{code}不一致。").format(
+        given=given, code=plan.applicant.code
+    )
 
 
 def _material_problems(state: IntakeState, plan: Plan) -> list[Problem]:
@@ -274,7 +328,10 @@ def _material_problems(state: IntakeState, plan: Plan) -> list[Problem]:
         outcomes, deferred = material_outcomes(state, plan)
     except ValidationError as exc:
         return [*out, Problem(Step.materials, exc.message)]
-    return out + [Problem(Step.materials, m) for m in outcome_problems(plan, outcomes, deferred)]
+    found = outcome_problems(plan, outcomes, deferred) or on_the_spot_problems(
+        plan, outcomes, deferred
+    )
+    return out + [Problem(Step.materials, m) for m in found]
 
 
 def material_outcomes(
@@ -300,10 +357,6 @@ def material_outcomes(
                     _("“{name}”的承诺补交日期不是有效日期。").format(name=name)
                 ) from None
     return outcomes, deferred
-
-
-def declined_commitments(state: IntakeState, plan: Plan) -> set[str]:
-    return {p.item.code for p in plan.items if p.route is Route.normal} & set(state.normal_route)
 
 
 @guarded(Permission.accept_case)

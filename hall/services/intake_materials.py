@@ -93,6 +93,51 @@ def outcome_problems(
     return found
 
 
+def on_the_spot_problems(
+    plan: Plan,
+    outcomes: Mapping[str, MaterialStatus],
+    deferred: Mapping[str, date],
+) -> list[str]:
+    """Materials an item decided on the spot (filing, commitment, an optimized item done
+    at once) still waits for: a decision needs them settled now, so a data check not
+    yet made, a department's answer or a deferred paper holds the acceptance up.
+
+    The counter's path (:func:`hall.services.intake_flow.problems`) applies this with
+    each line's default; :func:`hall.services.intake.accept_case` itself does not, so a
+    caller that settles materials otherwise stays free to.
+    """
+    on_spot = {p.item.code: p.item.name for p in plan.items if p.decided_on_the_spot}
+    found = []
+    for m in plan.materials:
+        needing = [on_spot[c] for c in m.items if c in on_spot]
+        if not needing:
+            continue
+        status = outcomes.get(m.name) or (
+            MaterialStatus.deferred if m.name in deferred else DEFAULT_MATERIAL_STATUS[m.proof_mode]
+        )
+        items = "、".join(needing)
+        if status is MaterialStatus.pending:
+            found.append(
+                _(
+                    "“{name}”尚未核验（{items}当场办结需要）："
+                    "请按 F5 查询共享数据，或核对原件后记为“已收取”。"
+                ).format(name=m.name, items=items)
+            )
+        elif status is MaterialStatus.verification_requested:
+            found.append(
+                _("“{name}”要等部门答复，而{items}当场办结：请核对原件后记为“已收取”。").format(
+                    name=m.name, items=items
+                )
+            )
+        elif status is MaterialStatus.deferred:
+            found.append(
+                _("“{name}”不能容缺：{items}当场办结，材料须齐全。").format(
+                    name=m.name, items=items
+                )
+            )
+    return found
+
+
 def _deferral_problem(material: PlannedMaterial, due: date | None, today: date) -> str | None:
     if material.key:
         return _("“{name}”是关键材料，不能容缺受理，须在受理时提交。").format(name=material.name)

@@ -51,7 +51,8 @@ class MaterialChoice:
 
 @dataclass(frozen=True)
 class IntakeState:
-    applicant_code: str = ""
+    applicant_code: str = ""  # as typed (normalised), valid or not yet
+    looked_up: str = ""  # the valid code whose registry entry and credit were last read
     applicant_name: str = ""
     legal_representative: str = ""
     address: str = ""
@@ -115,6 +116,7 @@ class IntakeState:
             step = Step.applicant
         return cls(
             applicant_code=text("applicant_code"),
+            looked_up=text("looked_up"),
             applicant_name=text("applicant_name"),
             legal_representative=text("legal_representative"),
             address=text("address"),

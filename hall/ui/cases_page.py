@@ -40,6 +40,8 @@ from hall.ui.errors import show_error
 from hall.ui.supplement_dialog import SupplementDialog
 from hall.ui.widgets import named
 
+#: What a supplement notice may ask for again (on an item still under review).
+ASKABLE = {MaterialStatus.received, MaterialStatus.deferred, MaterialStatus.not_confirmed}
 #: Materials that can still arrive at the counter (补交).
 AWAITED = {
     MaterialStatus.deferred,
@@ -188,13 +190,16 @@ class CasesPage(QWidget):
         except HallError as exc:
             show_error(self, exc)
             return
+        self._done(detail, changes, done)
+
+    def _done(self, detail: CaseDetail, changes: Changes, message: str) -> None:
         self._show(detail)
         bus = getattr(self.window(), "bus", None)
         if bus is not None:
             bus.publish(changes)
         status = getattr(self.window(), "statusBar", None)
         if status is not None:
-            status().showMessage(done, 5000)
+            status().showMessage(message, 5000)
         self.refresh()
 
     def _pick(self, title: str, label: str, options: list[str]) -> str | None:
@@ -260,14 +265,21 @@ class CasesPage(QWidget):
         d = self.detail
         if d is None:
             return
-        dialog = SupplementDialog([m.name for m in d.materials], self)
-        if not dialog.exec():
-            return
-        lines, note = dialog.lines(), dialog.note()
-        self._run(
-            lambda: case_supplements.request_supplement(self.ctx, self.actor, d.id, lines, note),
-            _("已出具补正通知，审查期限暂停计算。"),
-        )
+        open_items = {s.item_code for s in d.sub_cases if s.status is SubCaseStatus.under_review}
+        askable = [
+            m.name
+            for m in d.materials
+            if m.status in ASKABLE and open_items.intersection(m.item_codes)
+        ]
+        sent: list[tuple[CaseDetail, Changes]] = []
+
+        def submit(lines: dict[str, str], note: str) -> None:
+            sent.append(
+                case_supplements.request_supplement(self.ctx, self.actor, d.id, lines, note)
+            )
+
+        if SupplementDialog(askable, submit, self).exec() and sent:
+            self._done(*sent[0], _("已出具补正通知，审查期限暂停计算。"))
 
     def fulfil_supplement(self) -> None:
         d = self.detail

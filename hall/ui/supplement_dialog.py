@@ -3,6 +3,8 @@ each with what is missing or wrong."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -16,14 +18,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hall.core.errors import HallError
 from hall.core.i18n import _
 from hall.services.case_supplements import OTHER
+from hall.ui.errors import error_text
 from hall.ui.widgets import message_label, named
 
 
 class SupplementDialog(QDialog):
-    def __init__(self, materials: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        materials: list[str],
+        submit: Callable[[dict[str, str], str], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        """``materials`` are the lines that may be asked for; ``submit`` sends the
+        notice (a refusal is shown here, and nothing typed is lost)."""
         super().__init__(parent)
+        self._submit = submit
         materials = [*materials, OTHER]  # anything not on the checklist: a free line
         self.setWindowTitle(_("一次性告知补正"))
         self.resize(720, 480)
@@ -85,5 +97,10 @@ class SupplementDialog(QDialog):
             self.message.setText(
                 _("请写明需要补正的内容：{names}").format(names="、".join(missing))
             )
+            return
+        try:
+            self._submit(lines, self.note())
+        except HallError as exc:  # shown here: nothing the clerk typed is lost
+            self.message.setText(error_text(exc))
             return
         self.accept()

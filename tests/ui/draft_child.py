@@ -35,7 +35,6 @@ def main() -> None:
     QTest.keyClick(code, Qt.Key.Key_Return)
     scope = page.steps[Step.scope]
     QTest.keyClicks(scope.search, sys.argv[2])
-    scope._debounce.timeout.emit()
     QTest.keyClick(scope.search, Qt.Key.Key_Return)
     page.go(Step.form)
     form = page.steps[Step.form]

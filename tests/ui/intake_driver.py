@@ -52,8 +52,7 @@ def pick(qtbot, page: IntakePage, query: str) -> None:
     if focused() is not search:
         search.setFocus()
     qtbot.keyClicks(search, query)
-    page.steps[Step.scope]._debounce.timeout.emit()  # the 100 ms debounce, at once
-    qtbot.keyClick(search, Qt.Key.Key_Return)
+    qtbot.keyClick(search, Qt.Key.Key_Return)  # at once: no waiting for the search
 
 
 def next_step(qtbot) -> None:
@@ -96,6 +95,29 @@ def fill_form(qtbot, page: IntakePage, overrides: dict[str, str] | None = None) 
             break
     empty = [f.key for f in form.fields.values() if not f.value()]
     assert not empty, empty
+
+
+def settle_materials(qtbot, page: IntakePage) -> None:
+    """On the materials step: F5, then every line an item decided on the spot still
+    waits for set to "received" (the clerk saw the original), with the arrow keys."""
+    if page.state.step is not Step.materials:
+        page.go(Step.materials)
+    step = page.steps[Step.materials]
+    with qtbot.waitSignal(page.checks_done):
+        qtbot.keyClick(focused(), Qt.Key.Key_F5)
+    on_spot = {p.item.code for p in page.plan.items if p.decided_on_the_spot}
+    waiting = {"pending", "not_confirmed", "verification_requested"}
+    for m in page.plan.materials:
+        box = step._status[m.name]
+        if box.currentData() not in waiting or not on_spot.intersection(m.items):
+            continue
+        box.setFocus()
+        for key in (Qt.Key.Key_Up,) * 8 + (Qt.Key.Key_Down,) * 8:
+            if box.currentData() == "received":
+                break
+            qtbot.keyClick(box, key)
+        assert box.currentData() == "received", m.name
+    assert not [p for p in page.problems if p.step is Step.materials], page.problems
 
 
 def sign_commitments(qtbot, page: IntakePage) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox, QWidget
 
 from hall.models.enums import (
     FieldType,
     MaterialStatus,
+    ProofMode,
     RequestStatus,
     Role,
     Route,
@@ -23,12 +24,14 @@ from hall.services.intake_flow import (
     look_up_applicant,
     plan_for,
     prefilled,
+    run_data_checks,
     with_applicant,
 )
-from hall.services.intake_state import IntakeState
+from hall.services.intake_state import IntakeState, MaterialChoice
 from hall.ui.main_window import MainWindow
 from hall.ui.supplement_dialog import SupplementDialog
 
+WAITS = (ProofMode.data_verification, ProofMode.department_verification)
 CLERK = Actor("clerk01", Role.clerk, "C01", "张敏")
 KARAOKE = "91320305MA2055QB7B"  # 星悦娱乐, in the demo registry
 VALUES = {
@@ -59,7 +62,15 @@ def accepted_karaoke(ctx) -> str:
             else:
                 answers[f.field.key] = VALUES.get(f.field.type, "测试")
     signed = tuple(p.item.code for p in plan.items if p.route is Route.commitment)
-    case, _ = accept_from_state(ctx, CLERK, state.replace(answers=answers, signed=signed))
+    state = run_data_checks(ctx, state.replace(answers=answers, signed=signed), plan)
+    # What the items decided on the spot need and no data source answered: seen on paper.
+    on_spot = {p.item.code for p in plan.items if p.decided_on_the_spot}
+    materials = dict(state.materials)
+    for m in plan.materials:
+        checked = materials.get(m.name, MaterialChoice()).status == MaterialStatus.verified.value
+        if on_spot.intersection(m.items) and m.proof_mode in WAITS and not checked:
+            materials[m.name] = MaterialChoice(MaterialStatus.received.value)
+    case, _ = accept_from_state(ctx, CLERK, state.replace(materials=materials))
     return case.number
 
 
@@ -144,11 +155,19 @@ def test_a_supplement_notice_stops_the_clock_until_it_is_fulfilled(qtbot, demo_c
     window = open_cases(qtbot, demo_ctx)
     page = window.cases_page
     search(qtbot, page, number)
-    material = next(m.name for m in page.detail.materials if m.status is MaterialStatus.received)
+    under_review = {s.item_code for s in page.detail.sub_cases if s.under_review}
+    askable = [
+        m.name
+        for m in page.detail.materials
+        if m.status is MaterialStatus.received and under_review.intersection(m.item_codes)
+    ]
+    material = askable[0]
+    offered: list[str] = []
 
     def fill_notice(dialog: QWidget) -> None:
         assert isinstance(dialog, SupplementDialog)
         for row in range(dialog.table.rowCount()):
+            offered.append(dialog.table.item(row, 0).text())
             if dialog.table.item(row, 0).text() == material:
                 dialog.table.item(row, 0).setCheckState(Qt.CheckState.Checked)
                 dialog.table.item(row, 1).setText("平面图未标明安全出口，请补充")
@@ -157,6 +176,8 @@ def test_a_supplement_notice_stops_the_clock_until_it_is_fulfilled(qtbot, demo_c
     answered = answer_dialogs(qtbot, fill_notice)
     press(qtbot, window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(answered)
+    # Only what may be asked for again is offered (and a free line).
+    assert offered == [*askable, "其他"]
     notice = page.detail.open_supplement
     assert notice is not None and [line.material for line in notice.lines] == [material]
     assert any(s.clock_stopped for s in page.detail.sub_cases)
@@ -221,3 +242,19 @@ def test_the_cases_table_model_is_well_behaved(qtmodeltester, demo_ctx) -> None:
     qtmodeltester.check(model)
     assert model.rowCount() == 1
     assert "待部门核验" in pending_text(found[0])
+
+
+def test_a_refused_supplement_notice_keeps_what_the_clerk_typed(qtbot) -> None:
+    from hall.core.errors import Conflict
+
+    def refuse(_lines: dict[str, str], _note: str) -> None:
+        raise Conflict("案件已有一份补正通知尚未办结。")
+
+    dialog = SupplementDialog(["经营场所平面布局图"], refuse)
+    qtbot.addWidget(dialog)
+    dialog.table.item(0, 0).setCheckState(Qt.CheckState.Checked)
+    dialog.table.item(0, 1).setText("未标明安全出口")
+    dialog._check()
+    assert dialog.result() != QDialog.DialogCode.Accepted  # still open, to correct
+    assert "尚未办结" in dialog.message.text()
+    assert dialog.lines() == {"经营场所平面布局图": "未标明安全出口"}

@@ -25,6 +25,7 @@ from .intake_driver import (
     focused,
     next_step,
     pick,
+    settle_materials,
     sign_commitments,
     type_code,
     type_text,
@@ -80,8 +81,7 @@ def test_restaurant_with_packaged_food_and_karaoke_from_empty_screen_to_accepted
     assert not [p for p in page.problems if p.step is Step.form]
     next_step(qtbot)
     assert page.state.step is Step.materials
-    with qtbot.waitSignal(page.checks_done):
-        qtbot.keyClick(focused(), Qt.Key.Key_F5)  # the data checks
+    settle_materials(qtbot, page)  # F5, and the originals seen where no data source is
     assert page.state.materials["营业执照"].status == MaterialStatus.verified.value
     next_step(qtbot)
     sign_commitments(qtbot, page)
@@ -124,6 +124,7 @@ def test_dishonest_person_is_told_with_the_record_and_commitment_falls_back(
     assert step._groups == {}  # nothing to sign: the item goes through normal approval
     assert not [p for p in page.problems if p.step is Step.commitment]
     fill_form(qtbot, page)
+    settle_materials(qtbot, page)
     accept(qtbot, page)
     assert page.result is not None
     sub = next(s for s in page.result.sub_cases if s.item_code == "SAMR-002")
@@ -143,6 +144,7 @@ def test_unknown_applicant_is_entered_once_and_kept(qtbot, demo_ctx) -> None:
     qtbot.keyClick(step.fields["applicant_name"], Qt.Key.Key_Return)
     pick(qtbot, page, "F1040")
     fill_form(qtbot, page, {"uscc": unknown})
+    settle_materials(qtbot, page)
     accept(qtbot, page)
     assert page.result is not None
     kept = rows(demo_ctx, Applicant, Applicant.code == unknown)
@@ -168,6 +170,7 @@ def test_department_verification_stays_pending_on_the_case(qtbot, demo_ctx) -> N
     type_code(qtbot, page, RESTAURANT)
     pick(qtbot, page, "R5001")  # the fire brigade's check is a department verification
     fill_form(qtbot, page)
+    settle_materials(qtbot, page)
     sign_commitments(qtbot, page)
     accept(qtbot, page)
     assert page.result is not None
@@ -186,6 +189,7 @@ def test_accepting_again_after_acceptance_is_not_possible(qtbot, demo_ctx) -> No
     type_code(qtbot, page, RESTAURANT)
     pick(qtbot, page, "F1040")
     fill_form(qtbot, page)
+    settle_materials(qtbot, page)
     accept(qtbot, page)
     assert page.result is not None
     accept(qtbot, page)  # the keys again: nothing happens
@@ -193,3 +197,29 @@ def test_accepting_again_after_acceptance_is_not_possible(qtbot, demo_ctx) -> No
     window.actions_[ActionId.new_application].trigger()  # Ctrl+N: the next applicant
     assert page.result is None and page.state.step is Step.applicant
     assert page.steps[Step.applicant].code.text() == ""
+
+
+def test_a_code_not_yet_valid_is_kept_as_typed(qtbot, demo_ctx) -> None:
+    window = open_intake(qtbot, demo_ctx)
+    page = window.intake_page
+    field = page.steps[Step.applicant].code
+    qtbot.keyClicks(field, "9132030")
+    qtbot.keyClick(field, Qt.Key.Key_Tab)
+    next_step(qtbot)
+    page.go(Step.applicant)
+    assert field.text() == "9132030"
+    assert page.state.applicant_code == "9132030"  # in the draft too
+
+
+def test_enter_right_after_typing_adds_what_was_typed_and_empty_enter_adds_nothing(
+    qtbot, demo_ctx
+) -> None:
+    window = open_intake(qtbot, demo_ctx)
+    page = window.intake_page
+    page.go(Step.scope)
+    search = page.steps[Step.scope].search
+    qtbot.keyClick(search, Qt.Key.Key_Return)  # nothing typed
+    assert page.state.scope == () and page.state.items == ()
+    qtbot.keyClicks(search, "H2002")
+    qtbot.keyClick(search, Qt.Key.Key_Return)  # before the search's pause has passed
+    assert page.state.scope == ("H2002",) and page.state.items == ()

@@ -52,7 +52,7 @@ def outcome_text(sub: SubCaseView) -> str:
 
 
 def _day(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
+    return _("{y}年{m}月{d}日").format(y=d.year, m=d.month, d=d.day)
 
 
 class AcceptStep(StepWidget):

@@ -88,11 +88,17 @@ class ApplicantStep(StepWidget):
 
     def _typed(self, text: str) -> None:
         feedback = self._show_feedback(text)
-        if feedback.ok and feedback.code != self.state.applicant_code:
+        if feedback.ok and feedback.code != self.state.looked_up:
             self._look_up(text)  # a complete, valid code: no need to wait for Enter
-        elif not feedback.ok and self.state.applicant_code:
+            return
+        if not feedback.ok:
             self.check = None
-            self.page.edit(self.state.replace(applicant_code=normalize(text)), typing=True)
+        # Kept as typed, valid or not: in the draft, and on screen after a re-render.
+        self.page.edit(
+            self.state.replace(applicant_code=feedback.code or normalize(text)),
+            typing=True,
+            replan=False,
+        )
 
     def _code_entered(self) -> None:
         feedback = code_feedback(self.code.text(), today=local_today(self.page.ctx.clock))
@@ -100,7 +106,7 @@ class ApplicantStep(StepWidget):
             self.feedback.setText(feedback.message)
             self.feedback.setStyleSheet(BAD_STYLE)
             return
-        if feedback.code != self.state.applicant_code or self.check is None:
+        if feedback.code != self.state.looked_up or self.check is None:
             self._look_up(self.code.text())
         self._after_code()
 

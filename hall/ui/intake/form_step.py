@@ -3,8 +3,10 @@ left, with the items that need each field shown on demand (F6)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFocusEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from hall.core.clock import local_today
 from hall.core.errors import ValidationError
-from hall.core.i18n import _
+from hall.core.i18n import N_, _
 from hall.models.enums import FieldType
 from hall.services.derive import PlannedField
 from hall.services.forms import clean_value
@@ -29,13 +31,25 @@ from hall.ui.intake.base import StepWidget, heading, hint
 from hall.ui.widgets import named
 
 PLACEHOLDERS = {
-    FieldType.date: "YYYY-MM-DD",
-    FieldType.mobile: _("11位手机号码"),
-    FieldType.uscc: _("18位统一社会信用代码"),
-    FieldType.id_number: _("18位身份证号码"),
-    FieldType.integer: _("整数"),
-    FieldType.decimal: _("数字"),
+    FieldType.date: N_("YYYY-MM-DD"),
+    FieldType.mobile: N_("11位手机号码"),
+    FieldType.uscc: N_("18位统一社会信用代码"),
+    FieldType.id_number: N_("18位身份证号码"),
+    FieldType.integer: N_("整数"),
+    FieldType.decimal: N_("数字"),
 }
+
+
+class _LongText(QPlainTextEdit):
+    """A multiline answer, checked like the others when the clerk leaves it."""
+
+    def __init__(self, on_left: Callable[[], None]) -> None:
+        super().__init__()
+        self._on_left = on_left
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self._on_left()
 
 
 class _Field:
@@ -47,7 +61,7 @@ class _Field:
         self.planned = planned
         self.editor: QWidget
         if f.type is FieldType.multiline:
-            text = QPlainTextEdit()
+            text = _LongText(lambda: step.typed(self.key, self.value(), finished=True))
             text.setFixedHeight(60)
             text.setTabChangesFocus(True)
             text.textChanged.connect(lambda: step.typed(self.key, self.value(), finished=False))
@@ -62,7 +76,8 @@ class _Field:
             self.editor = box
         else:
             line = QLineEdit()
-            line.setPlaceholderText(f.unit or PLACEHOLDERS.get(f.type, ""))
+            placeholder = PLACEHOLDERS.get(f.type)
+            line.setPlaceholderText(f.unit or (_(placeholder) if placeholder else ""))
             if f.max_length:
                 line.setMaxLength(f.max_length)
             line.textEdited.connect(lambda t: step.typed(self.key, t, finished=False))

@@ -95,7 +95,7 @@ class MaterialsStep(StepWidget):
         layout.addWidget(self.check_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
-        self._lines: tuple[tuple[str, ProofMode], ...] = ()
+        self._lines: tuple[object, ...] = ()
         self._status: dict[str, QComboBox] = {}
         self._due: dict[str, QLineEdit] = {}
 
@@ -143,11 +143,12 @@ class MaterialsStep(StepWidget):
 
         def done(checked: IntakeState) -> None:
             self._checks_over()
-            if self.page.plan is not plan:
-                return  # the selection changed meanwhile: the clerk checks again
+            current = self.page.plan
+            still = {m.name for m in current.materials} if current is not None else set()
             materials = dict(self.state.materials)
             for name, choice in checked.materials.items():
-                if materials.get(name) == state.materials.get(name):  # not changed since
+                # Lines still on the checklist, and not changed by the clerk since.
+                if name in still and materials.get(name) == state.materials.get(name):
                     materials[name] = choice
             self.page.edit(self.state.replace(materials=materials), replan=False)
             self.page.refresh_problems()
@@ -169,7 +170,7 @@ class MaterialsStep(StepWidget):
     def show_state(self) -> None:
         plan = self.page.plan
         materials = plan.materials if plan is not None else ()
-        lines = tuple((m.name, m.proof_mode) for m in materials)
+        lines = tuple((m.name, m.proof_mode, m.items, m.key, m.source) for m in materials)
         if lines != self._lines:
             self._rebuild(materials)
             self._lines = lines

@@ -212,6 +212,7 @@ class IntakePage(QWidget):
         self.steps[self.state.step].leave()
         self.state = self.state.replace(step=step)
         self.save_now()
+        self.problems = problems(self.ctx, self.state, self.plan)  # typed since last count
         self._render()
         self.steps[step].enter()
 

@@ -141,6 +141,11 @@ class ScopeStep(StepWidget):
             self.results.setCurrentRow(0)
 
     def add_current(self) -> None:
+        if self._debounce.isActive():  # Enter right after typing: the hits for this text
+            self._debounce.stop()
+            self._refresh_results()
+        if self.results.hasFocus() is False and not self.search.text().strip():
+            return  # Enter in an empty search adds nothing
         item = self.results.currentItem()
         if item is None:
             return
@@ -190,6 +195,11 @@ class ScopeStep(StepWidget):
         else:
             without.add(code)
         self.page.edit(self.state.replace(without=tuple(sorted(without))))
+        for row in range(self.permits.rowCount()):  # the cursor stays on the same permit
+            first = self.permits.item(row, 0)
+            if first is not None and first.data(CODE_ROLE) == code:
+                self.permits.setCurrentCell(row, 0)
+                break
 
     # --- rendering -----------------------------------------------------------------------
 
