@@ -148,7 +148,17 @@ SAMPLES: dict[str, Sample] = {
     "verification.revoke_document": lambda ctx, a, i: revoke_document(
         ctx, a, DocumentKind.license, f"LIC-{i}", "错发"
     ),
+    "registry.import_registry": lambda ctx, a, i: _import_registry(ctx, a, i),
 }
+
+
+def _import_registry(ctx, a: Actor, i: int):
+    from hall.services.registry import import_registry
+
+    from .test_registry import entity_row, write_csv
+
+    return import_registry(ctx, a, write_csv(ctx.paths.data / f"r{i}.csv", [entity_row(100 + i)]))
+
 
 #: What must exist before a service can be called at all.
 SETUP: dict[str, Callable[[Any, Actor], Any]] = {
