@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event, make_url
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -43,7 +43,12 @@ def make_engine(url: str | URL) -> Engine:
     """An engine for ``url``; SQLite connections get the counter's pragmas."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(parsed, poolclass=NullPool)
+        # Connections are kept (opening one with its pragmas is ~1 ms, most of a look-up
+        # by code); each is used by one thread at a time, so pysqlite's same-thread check
+        # is off. Whoever changes a connection's pragmas puts them back (see migrate.py).
+        engine = create_engine(
+            parsed, poolclass=QueuePool, connect_args={"check_same_thread": False}
+        )
         event.listen(engine, "connect", _apply_pragmas)
         event.listen(engine, "begin", _begin)
         return engine

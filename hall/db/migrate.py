@@ -102,6 +102,7 @@ def upgrade(
     try:
         with engine.connect() as connection:
             sqlite = connection.dialect.name == "sqlite"
+            raw = None
             if sqlite:
                 # Batch migrations rebuild tables: with foreign keys on, rebuilding a parent
                 # table fails. Off outside the transaction (SQLite ignores it inside), and
@@ -109,17 +110,21 @@ def upgrade(
                 raw = connection.connection.driver_connection
                 assert raw is not None
                 raw.execute("PRAGMA foreign_keys=OFF")
-            with connection.begin():
-                config.attributes["connection"] = connection
-                command.upgrade(config, "head")
-                if sqlite:
-                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
-                    if broken:
-                        raise DatabaseError(
-                            _("数据库升级后有{n}处数据引用不一致，升级已撤销。").format(
-                                n=len(broken)
+            try:
+                with connection.begin():
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, "head")
+                    if sqlite:
+                        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                        if broken:
+                            raise DatabaseError(
+                                _("数据库升级后有{n}处数据引用不一致，升级已撤销。").format(
+                                    n=len(broken)
+                                )
                             )
-                        )
+            finally:
+                if raw is not None:  # the connection goes back to the pool: keys on again
+                    raw.execute("PRAGMA foreign_keys=ON")
     except DBAPIError as exc:
         log.exception("migration failed")
         message = _("数据库无法升级到本程序的版本：{reason}").format(

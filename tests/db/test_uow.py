@@ -49,13 +49,30 @@ def test_full_disk_is_told_plainly_and_nothing_is_written(ctx, operator) -> None
         cursor.execute(f"PRAGMA max_page_count = {pages}")
         cursor.close()
 
+    ctx.engine.dispose()  # the pooled connections go: the next ones see the tiny disk
     with pytest.raises(DatabaseError, match="磁盘已满"):
         for n in range(200):  # fill the last free pages, then one more
             add_record(ctx, operator, CODE, reason="记录" * 240 + str(n))
     event.remove(ctx.engine, "connect", tiny_disk)
+    ctx.engine.dispose()
     after = counts(ctx)
     added = [a - b for a, b in zip(after, before, strict=True)]
     # Whatever was committed before the disk filled is whole: each credit record has its
     # audit and outbox rows, and the action that hit the full disk left none of its own.
     assert added[4] >= 1
     assert added[2] == added[3] == added[4]
+
+
+def test_foreign_keys_are_on_again_after_a_migration(tmp_path) -> None:
+    """The migration turns them off on its connection; a pooled connection must not
+    keep that."""
+    from hall.db import migrate
+    from hall.db.engine import make_engine, sqlite_url
+
+    path = tmp_path / "m.sqlite3"
+    engine = make_engine(sqlite_url(path))
+    migrate.upgrade(engine, sqlite_path=path, backups=tmp_path / "backups")
+    for _ in range(3):  # whichever pooled connection comes
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
