@@ -7,14 +7,11 @@ was refused lists its problems below that line). ``--json`` output is a contract
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 from hall import __version__
 from hall.cli_auth import (
@@ -23,7 +20,7 @@ from hall.cli_auth import (
     passphrase_from_terminal,
     signed,
 )
-from hall.cli_parser import HallParser, pad
+from hall.cli_parser import HallParser, iso_date, pad, print_json
 from hall.core.clock import local_today
 from hall.core.errors import HallError, ImportRejected, os_reason
 from hall.core.i18n import _, set_language
@@ -31,22 +28,10 @@ from hall.core.logconfig import setup_logging
 from hall.core.paths import resolve_paths
 from hall.core.settings import effective_counter, load_settings
 from hall.services.context import AppContext, open_context
-from hall.services.json_reader import parse_iso_date
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[argparse.Namespace, AppContext], int]
-
-
-def _date(text: str) -> date:
-    try:
-        return parse_iso_date(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 def cmd_init(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -123,7 +108,7 @@ def cmd_catalog_show(args: argparse.Namespace, ctx: AppContext) -> int:
 
     catalog = ctx.catalog()
     if args.json:
-        _print_json(catalog.to_json())
+        print_json(catalog.to_json())
         return 0
     print(
         _("目录第{n}版：{label}（许可事项{items}项，经营范围{scope}条）").format(
@@ -198,7 +183,7 @@ def cmd_credit_list(args: argparse.Namespace, ctx: AppContext) -> int:
         rows = [r.to_json() for r in records]
         for row in rows:
             row["code"] = mask_applicant_code(str(row["code"]))
-        _print_json(rows)
+        print_json(rows)
         return 0
     if not records:
         print(_("失信主体名单中没有记录。"))
@@ -224,7 +209,7 @@ def cmd_derive(args: argparse.Namespace, ctx: AppContext) -> int:
         without=args.without,
     )
     if args.json:
-        _print_json(plan.to_json())
+        print_json(plan.to_json())
     else:
         print(plan_as_text(plan))
     return 0
@@ -278,8 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code", help=_("统一社会信用代码或身份证号码"))
     p.add_argument("--reason", required=True, help=_("列入原因"))
     p.add_argument("--source", help=_("信息来源"))
-    p.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help=_("起始日期（默认今天）"))
-    p.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help=_("截止日期（默认长期）"))
+    p.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help=_("起始日期（默认今天）"))
+    p.add_argument("--until", type=iso_date, metavar="YYYY-MM-DD", help=_("截止日期（默认长期）"))
     p.set_defaults(handler=cmd_credit_add)
     p = credit.add_parser("list", help=_("列出当前有效的失信记录"))
     p.add_argument("--all", action="store_true", help=_("包括已过期的记录"))
@@ -298,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--item", nargs="+", default=[], metavar=_("事项编码"), help=_("直接申请的许可事项")
     )
     p.add_argument("--applicant", metavar=_("代码"), help=_("申请人统一社会信用代码或身份证号码"))
-    p.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help=_("受理日期（默认今天）"))
+    p.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help=_("受理日期（默认今天）"))
     p.add_argument(
         "--normal-route",
         nargs="+",

@@ -7,41 +7,14 @@ it does not add a sign-in entry to the audit log. Withdrawing is an audited acti
 from __future__ import annotations
 
 import argparse
-import json
-from datetime import date
 from typing import Any
 
 from hall.cli_auth import acting_actor, signed
-from hall.cli_parser import pad
+from hall.cli_parser import iso_date, pad, print_json
 from hall.core.i18n import _
 from hall.models.enums import ApplicantKind, SubCaseStatus
-from hall.services.case_views import CaseDetail, CaseSummary, SubCaseDetail
+from hall.services.case_views import CaseDetail, SubCaseDetail
 from hall.services.context import AppContext
-from hall.services.json_reader import parse_iso_date
-
-
-def _date(text: str) -> date:
-    try:
-        return parse_iso_date(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
-
-
-def _pending_text(s: CaseSummary) -> str:
-    parts = []
-    if s.under_review:
-        parts.append(_("审查中{n}项").format(n=s.under_review))
-    if s.open_supplement:
-        parts.append(_("待补正"))
-    if s.pending_verifications:
-        parts.append(_("待部门核验{n}项").format(n=s.pending_verifications))
-    if s.deferred_materials:
-        parts.append(_("容缺待补{n}项").format(n=s.deferred_materials))
-    return "，".join(parts)
 
 
 def cmd_cases_list(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -51,7 +24,7 @@ def cmd_cases_list(args: argparse.Namespace, ctx: AppContext) -> int:
     actor = acting_actor(ctx, args, reads_only=True)
     found = search_cases(ctx, actor, args.query or "", on=args.date, limit=args.limit)
     if args.json:
-        _print_json([s.to_json() for s in found])
+        print_json([s.to_json() for s in found])
         return 0
     if not found:
         print(_("没有找到案件。"))
@@ -61,7 +34,7 @@ def cmd_cases_list(args: argparse.Namespace, ctx: AppContext) -> int:
         print(
             f"{s.number:<20} {s.accepted_on}  {pad(case_status_name(s.status), 8)} "
             f"{s.applicant_code:<18}  {pad(s.applicant_name, 36)} {pad(deadline, 16)} "
-            f"{_pending_text(s)}".rstrip()
+            f"{s.pending_text()}".rstrip()
         )
     return 0
 
@@ -176,7 +149,7 @@ def cmd_cases_show(args: argparse.Namespace, ctx: AppContext) -> int:
 
     detail = case_detail(ctx, acting_actor(ctx, args, reads_only=True), args.number)
     if args.json:
-        _print_json(detail.to_json())
+        print_json(detail.to_json())
     else:
         print(detail_as_text(detail, ctx))
     return 0
@@ -219,7 +192,7 @@ def register(sub: Any) -> None:
         "--query", "-q", metavar=_("关键词"),
         help=_("案件编号（或其开头）、统一社会信用代码、身份证号码或申请人名称的一部分"),
     )  # fmt: skip
-    p.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help=_("只列出该日受理的案件"))
+    p.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help=_("只列出该日受理的案件"))
     p.add_argument(
         "--limit", type=int, default=200, metavar=_("件数"), help=_("最多列出几件（默认200）")
     )

@@ -8,9 +8,11 @@ usage error as one line with status 2.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
+from datetime import date
 from typing import Any, NoReturn
 
 from hall.core.i18n import N_, _
@@ -69,3 +71,18 @@ def pad(text: str, width: int) -> str:
     """``text`` padded to ``width`` columns; Chinese characters take two columns."""
     used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
     return text + " " * max(0, width - used)
+
+
+def iso_date(text: str) -> date:
+    """An argparse type: a date written YYYY-MM-DD, or a usage error saying why not."""
+    from hall.services.json_reader import parse_iso_date
+
+    try:
+        return parse_iso_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def print_json(value: Any) -> None:
+    """A ``--json`` answer: UTF-8 Chinese as it is, indented for a person to read too."""
+    print(json.dumps(value, ensure_ascii=False, indent=2))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -19,16 +18,13 @@ from hall.cli_auth import (
     signed,
     temporary_password,
 )
+from hall.cli_parser import print_json
 from hall.core.errors import HallError
 from hall.core.i18n import _
 from hall.models.enums import Role
 from hall.services.context import AppContext
 
 Handler = Callable[[argparse.Namespace, AppContext], int]
-
-
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 # --- users ---------------------------------------------------------------------------------
@@ -73,7 +69,7 @@ def cmd_users_list(args: argparse.Namespace, ctx: AppContext) -> int:
 
     users = list_users(ctx, acting_actor(ctx, args, reads_only=True))
     if args.json:
-        _print_json([u.to_json() for u in users])
+        print_json([u.to_json() for u in users])
         return 0
     now = ctx.clock.now()
     for u in users:
@@ -179,7 +175,7 @@ def cmd_keys_show(args: argparse.Namespace, ctx: AppContext) -> int:
 
     keys = list_keys(ctx)
     if args.json:
-        _print_json([k.to_json() for k in keys])
+        print_json([k.to_json() for k in keys])
         return 0
     if not keys:
         print(_("还没有签名密钥。管理员可运行“hall keys init”生成。"))
@@ -199,7 +195,7 @@ def cmd_verify(args: argparse.Namespace, ctx: AppContext) -> int:
     # A scanner ends with Enter; a terminal may add spaces. Nothing else is forgiven.
     result = verify_payload(ctx, text.strip())
     if args.json:
-        _print_json(result.to_json())
+        print_json(result.to_json())
         return 0 if result.valid else 1
     print(result.message)
     rows = fact_rows(result, ctx.clock.zone)
@@ -215,7 +211,7 @@ def cmd_audit_verify(args: argparse.Namespace, ctx: AppContext) -> int:
 
     report = verify_chain(ctx, acting_actor(ctx, args, reads_only=True))
     if args.json:
-        _print_json(
+        print_json(
             {
                 "intact": report.intact,
                 "entries": report.entries,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from hall.core.i18n import _
 from hall.models.enums import (
     ApplicantKind,
     CaseStatus,
@@ -61,6 +62,19 @@ class CaseSummary:
             or self.deferred_materials
             or self.open_supplement
         )
+
+    def pending_text(self) -> str:
+        """What the hall still waits for, in a few words (the list's last column)."""
+        parts = []
+        if self.under_review:
+            parts.append(_("审查中{n}项").format(n=self.under_review))
+        if self.open_supplement:
+            parts.append(_("待补正"))
+        if self.pending_verifications:
+            parts.append(_("待部门核验{n}项").format(n=self.pending_verifications))
+        if self.deferred_materials:
+            parts.append(_("容缺待补{n}项").format(n=self.deferred_materials))
+        return "，".join(parts)
 
     def to_json(self) -> dict[str, Any]:
         return {

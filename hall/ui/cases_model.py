@@ -31,19 +31,6 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 _ROOT = QModelIndex()
 
 
-def pending_text(c: CaseSummary) -> str:
-    parts = []
-    if c.under_review:
-        parts.append(_("{n}项审查中").format(n=c.under_review))
-    if c.pending_verifications:
-        parts.append(_("{n}项待部门核验").format(n=c.pending_verifications))
-    if c.deferred_materials:
-        parts.append(_("{n}份容缺待补").format(n=c.deferred_materials))
-    if c.open_supplement:
-        parts.append(_("等待补正"))
-    return "，".join(parts)
-
-
 class CaseTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -86,5 +73,5 @@ class CaseTableModel(QAbstractTableModel):
                 return f"{c.applicant_name}（{c.applicant_code}）"
             if col is Columns.status:
                 return case_status_name(c.status)
-            return pending_text(c)
+            return c.pending_text()
         return None
