@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from hall.cli import main
 from hall.core.paths import resolve_paths
 from hall.models import AuditEntry
 from hall.models.enums import Role
@@ -19,6 +18,7 @@ from hall.services.catalog import import_catalog
 from hall.services.context import open_context
 from hall.services.intake import accept_case, plan_application
 
+from .cli_support import run
 from .conftest import SMALL_CATALOG
 from .services.test_intake import ANSWERS, APPLICANT, ENTERPRISE
 
@@ -51,13 +51,6 @@ def hall_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HALL_USER", "clerk01")
     monkeypatch.setenv("HALL_PASSWORD", CLERK_PASSWORD)
     return tmp_path / "cli"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def numbers(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:

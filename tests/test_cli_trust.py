@@ -14,17 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from hall.cli import main
 from hall.core.clock import local_today
 from hall.core.errors import AuthenticationFailed
 from hall.core.paths import resolve_paths
 from hall.models.enums import Role
 from hall.services.audit import Actor
-from hall.services.auth import create_user, must_change_password, sign_in
+from hall.services.auth import must_change_password, sign_in
 from hall.services.context import AppContext, open_context
 from hall.services.payload import DocumentFacts, DocumentKind, b45decode, b45encode
 from hall.services.signing import sign_document
 
+from .cli_support import make_hall_dir, run
 from .keyrings import MemoryKeyring, failing, installed
 
 CLERK = Actor("clerk01", Role.clerk, "C01", "张敏")
@@ -46,28 +46,9 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
         yield backend
 
 
-ADMIN_PASSWORD = "the admin's own 1"
-
-
 @pytest.fixture
 def hall_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A data folder with the administrator ``root`` (and ``clerk01``), as whom the
-    commands act: ``HALL_USER`` and ``HALL_PASSWORD`` are set as a script would."""
-    monkeypatch.setenv("HALL_DATA_DIR", str(tmp_path / "cli"))
-    monkeypatch.setenv("HALL_COUNTER", "C07")
-    monkeypatch.delenv("HALL_SECRETS_PASSPHRASE", raising=False)
-    ctx = open_context(resolve_paths())
-    operator = Actor.as_operator("cli:test", "命令行")
-    create_user(
-        ctx, operator, "root", "管理员", Role.admin, ADMIN_PASSWORD, must_change_password=False
-    )
-    create_user(
-        ctx, operator, "clerk01", "张敏", Role.clerk, "correct horse 1", must_change_password=False
-    )
-    ctx.close()
-    monkeypatch.setenv("HALL_USER", "root")
-    monkeypatch.setenv("HALL_PASSWORD", ADMIN_PASSWORD)
-    return tmp_path / "cli"
+    return make_hall_dir(tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -76,13 +57,6 @@ def hall(hall_dir: Path) -> Iterator[AppContext]:
     ctx = open_context(resolve_paths())
     yield ctx
     ctx.close()
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def signed_license(ctx: AppContext) -> str:
