@@ -286,6 +286,8 @@ def bench_registry(data_dir: Path, samples: int = 300) -> list[Row]:
 
 
 def main() -> int:
+    from bench.documents import bench_documents  # imports Row from here: not at the top
+
     with tempfile.TemporaryDirectory() as tmp:
         rows = [
             bench_startup(Path(tmp) / "startup"),
@@ -293,6 +295,7 @@ def main() -> int:
             bench_signing(Path(tmp) / "signing"),
             bench_audit_verify(Path(tmp) / "audit"),
             *bench_registry(Path(tmp) / "registry"),
+            *bench_documents(),
         ]
     print(f"{'figure':<44} {'value':>11} {'baseline':>11}  {'ratio':>8}  target   baseline is")
     for r in rows:

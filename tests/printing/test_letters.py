@@ -1,0 +1,61 @@
+"""A case's commitment letters: one PDF, each letter from a new page, counted on its own."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hall.core.errors import ValidationError
+from hall.printing import letters_pdf
+from tests.printing import samples
+from tests.printing.pdfcheck import compact, pages_text
+
+
+def _numbers(pages: list[str]) -> list[tuple[int, int]]:
+    out = []
+    for page in pages:
+        found = re.findall(r"第(\d+)页共(\d+)页", compact(page))
+        assert len(found) == 1, page
+        out.append((int(found[0][0]), int(found[0][1])))
+    return out
+
+
+def test_each_letter_starts_a_page_and_counts_its_own_pages() -> None:
+    first = samples.letter()
+    second = samples.letter(
+        item_code="WJW-012",
+        item_name="公共场所卫生许可",
+        number="C01-20261201-0001-WJW-012",
+        conditions=("条件一；",) * 30,
+    )
+    pages = pages_text(letters_pdf([first, second]))
+    numbers = _numbers(pages)
+    starts = [i for i, (n, _total) in enumerate(numbers) if n == 1]
+    assert len(starts) == 2
+    assert "食品经营许可（新办）告知承诺书" in compact(pages[starts[0]])
+    assert "公共场所卫生许可告知承诺书" in compact(pages[starts[1]])
+    assert "食品经营许可（新办）" not in compact(pages[starts[1]])
+    for start, end in zip(starts, [*starts[1:], len(pages)], strict=True):
+        assert numbers[start:end] == [(n, end - start) for n in range(1, end - start + 1)]
+    assert numbers[starts[1]][1] > 1  # the long one ran over
+
+
+def test_the_copy_mark_is_on_the_reprinted_letter_only() -> None:
+    pages = pages_text(letters_pdf([samples.letter(), samples.letter(copy=1, number="X-2")]))
+    numbers = _numbers(pages)
+    second = [i for i, (n, _t) in enumerate(numbers) if n == 1][1]
+    assert not any("补打" in p for p in pages[:second])
+    assert all("副本补打（第1次）" in compact(p) for p in pages[second:])
+
+
+def test_the_signatures_stay_with_the_closing_sentence() -> None:
+    pages = [compact(p) for p in pages_text(letters_pdf([samples.letter()]))]
+    signed = next(p for p in pages if "申请人（签字/盖章）" in p)
+    assert "所作承诺是申请人的真实意思表示" in signed
+    assert "审批机关（盖章）" in signed
+
+
+def test_no_letters_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        letters_pdf([])
