@@ -134,6 +134,12 @@ def detail_as_text(d: CaseDetail, ctx: AppContext) -> str:
         )
         for line in n.lines:
             lines.append(f"    {line.material}：{line.problem}")
+    if d.licenses:
+        lines += ["", _("证照：")]
+    for v in d.licenses:
+        until = v.valid_until.isoformat() if v.valid_until else _("长期")
+        state = _("（已撤销）") if v.revoked else ""
+        lines.append(f"  {pad(v.number, 26)} {pad(v.title, 28)} {_('有效期至')} {until}{state}")
     lines += ["", _("待办：")]
     lines += [f"  {p}" for p in d.pending] or [_("  无")]
     lines += ["", _("办理记录：")]

@@ -9,6 +9,7 @@ import getpass
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from hall.cli_auth import (
@@ -19,7 +20,7 @@ from hall.cli_auth import (
     temporary_password,
 )
 from hall.cli_parser import print_json
-from hall.core.errors import HallError
+from hall.core.errors import HallError, ValidationError
 from hall.core.i18n import _
 from hall.models.enums import Role
 from hall.services.context import AppContext
@@ -191,7 +192,12 @@ def cmd_keys_show(args: argparse.Namespace, ctx: AppContext) -> int:
 def cmd_verify(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.services.verification import fact_rows, facts_heading, verify_payload
 
-    text = sys.stdin.read() if args.payload == "-" else args.payload
+    if args.image is not None:
+        text = _code_in_image(Path(args.image))
+    elif args.payload is None:
+        raise ValidationError(_("请给出二维码内容，或用 --image 指定二维码图片。"))
+    else:
+        text = sys.stdin.read() if args.payload == "-" else args.payload
     # A scanner ends with Enter; a terminal may add spaces. Nothing else is forgiven.
     result = verify_payload(ctx, text.strip())
     if args.json:
@@ -204,6 +210,17 @@ def cmd_verify(args: argparse.Namespace, ctx: AppContext) -> int:
     for label, value in rows:
         print(f"  {label}：{value}")
     return 0 if result.valid else 1
+
+
+def _code_in_image(path: Path) -> str:
+    """The document code in a picture: ours first, else whatever QR code it shows."""
+    from hall.services.code_image import read_codes_from_file
+    from hall.services.payload import PREFIX
+
+    codes = read_codes_from_file(path)
+    if not codes:
+        raise ValidationError(_("图片中没有找到二维码。请拍清楚、拍完整后再试。"))
+    return next((c for c in codes if c.startswith(PREFIX)), codes[0])
 
 
 def cmd_audit_verify(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -327,7 +344,8 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_keys_revoke)
 
     p = sub.add_parser("verify", help=_("核验文书二维码的内容（离线）"))
-    p.add_argument("payload", help=_("扫码得到的文字；“-”表示从标准输入读取"))
+    p.add_argument("payload", nargs="?", help=_("扫码得到的文字；“-”表示从标准输入读取"))
+    p.add_argument("--image", metavar=_("图片"), help=_("从文书的照片或扫描件中读取二维码"))
     p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
     p.set_defaults(handler=cmd_verify)
 

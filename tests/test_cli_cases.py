@@ -147,7 +147,11 @@ def test_cases_show_json_contract(hall_dir, capsys) -> None:
     assert materials["营业执照"]["items"] == ["SAMR-001", "MCT-001", "NHC-001"]
     [request] = data["verification_requests"]
     assert (request["material"], request["status"]) == ("消防安全检查合格证明", "pending")
-    assert data["supplements"] == [] and data["licenses"] == []
+    assert data["supplements"] == []
+    # The commitment item decided on the spot has its license (no key here: no code yet).
+    [issued] = data["licenses"]
+    assert issued["number"] == "SAMR-001-C07-2026-00001" and issued["item_code"] == "SAMR-001"
+    assert issued["qr_payload"] is None and issued["revoked"] is False
     assert [h["action"] for h in data["history"]] == ["case.accept"]
     assert data["answers"]["contact_mobile"] == "13800138000"
 

@@ -42,6 +42,10 @@ class Settings:
         default=15,
         metadata={"doc": "how long a locked account stays locked", "min": 1, "max": 24 * 60},
     )
+    demo_hall: bool = field(
+        default=False,
+        metadata={"doc": "the demo hall: its secrets file takes the published demo password"},
+    )
     secret_store: str = field(
         default="",
         metadata={"doc": "where this installation keeps its secrets: keyring or file (set once)"},

@@ -25,13 +25,16 @@ from hall.models.catalog import (
     item_field,
     scope_item,
 )
+from hall.models.documents import DocumentPrint, License
 from hall.models.drafts import IntakeDraft
 from hall.models.parties import Applicant, CreditRecord
+from hall.models.queue import Appointment, QueueCategory, Ticket
 from hall.models.security import RevokedDocument, SigningKey
 from hall.models.users import User
 
 __all__ = [
     "Applicant",
+    "Appointment",
     "AuditEntry",
     "AuditHead",
     "Base",
@@ -43,19 +46,23 @@ __all__ = [
     "Commitment",
     "CreditRecord",
     "Department",
+    "DocumentPrint",
     "FormField",
     "IntakeDraft",
     "ItemCondition",
     "ItemMaterial",
+    "License",
     "MaterialCheck",
     "OutboxEntry",
     "PermitItem",
+    "QueueCategory",
     "RevokedDocument",
     "ScopeEntry",
     "SigningKey",
     "SubCase",
     "SubCaseEvent",
     "SupplementRequest",
+    "Ticket",
     "User",
     "VerificationRequest",
     "VerificationTask",

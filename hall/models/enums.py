@@ -138,3 +138,30 @@ class DraftStatus(StrEnum):
     open = "open"
     accepted = "accepted"
     discarded = "discarded"
+
+
+class TicketStatus(StrEnum):
+    waiting = "waiting"
+    called = "called"
+    serving = "serving"
+    parked = "parked"
+    served = "served"
+    no_show = "no_show"
+    transferred = "transferred"
+
+
+class AppointmentStatus(StrEnum):
+    booked = "booked"
+    checked_in = "checked_in"
+    cancelled = "cancelled"
+    no_show = "no_show"
+
+
+class Priority(StrEnum):
+    """Who is called first (a flag set when the ticket is issued)."""
+
+    none = ""
+    elderly = "elderly"
+    disabled = "disabled"
+    pregnant = "pregnant"
+    appointment = "appointment"

@@ -47,6 +47,7 @@ from hall.services.case_views import (
     VerificationRequestView,
 )
 from hall.services.context import AppContext
+from hall.services.licenses import case_licenses
 from hall.services.masking import shown_code, shown_phone
 from hall.services.workdays import WorkdayCalendar
 
@@ -158,6 +159,7 @@ def build_detail(session: Session, ctx: AppContext, actor: Actor, case: Case) ->
         pending=pending_lines(case.status, sub_views, material_views, request_views,
                               notice_views, today),
         as_of=today,
+        licenses=case_licenses(session, case.id),
     )  # fmt: skip
 
 

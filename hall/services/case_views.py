@@ -26,6 +26,7 @@ from hall.models.enums import (
     SupplementStatus,
 )
 from hall.services.audit import jsonable
+from hall.services.licenses import LicenseView
 
 
 def _day(value: date | None) -> str | None:
@@ -322,6 +323,7 @@ class CaseDetail:
     history: tuple[HistoryEntry, ...]
     pending: tuple[str, ...]
     as_of: date
+    licenses: tuple[LicenseView, ...] = ()
 
     @property
     def open_supplement(self) -> SupplementView | None:
@@ -371,6 +373,5 @@ class CaseDetail:
             "supplements": [s.to_json() for s in self.supplements],
             "pending": list(self.pending),
             "history": [h.to_json() for h in self.history],
-            # Licenses are issued in issue 5/10 (the decisions); always empty until then.
-            "licenses": [],
+            "licenses": [v.to_json() for v in self.licenses],
         }

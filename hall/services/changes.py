@@ -14,3 +14,4 @@ class Changes:
     calendar: bool = False
     users: bool = False
     settings: bool = False
+    queue: bool = False

@@ -69,11 +69,12 @@ class AppContext:
     def secrets(self) -> SecretStore:
         """The OS keyring, or the encrypted file where there is none (opened once)."""
         if self._secrets is None:
-            from hall.services.secrets import open_store
+            from hall.services.secrets import demo_passphrase, open_store
 
-            self._remember_store(
-                open_store(self.paths, self.passphrase, self.settings.secret_store)
-            )
+            # The demo hall's file is sealed with the demo accounts' published password,
+            # so its documents can be signed without anyone typing it.
+            provider = demo_passphrase if self.settings.demo_hall else self.passphrase
+            self._remember_store(open_store(self.paths, provider, self.settings.secret_store))
         assert self._secrets is not None
         return self._secrets
 

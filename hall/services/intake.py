@@ -26,6 +26,7 @@ from hall.models import (
     Case,
     Commitment,
     IntakeDraft,
+    License,
     MaterialCheck,
     SubCase,
     SubCaseEvent,
@@ -49,6 +50,7 @@ from hall.services.derive import Plan, PlanApplicant, PlannedItem, derive
 from hall.services.forms import clean_answers
 from hall.services.identifiers import parse_applicant_code
 from hall.services.intake_materials import add_material_rows, check_outcomes
+from hall.services.licenses import issue_license
 from hall.services.permissions import Permission, guarded
 
 INITIAL_STATUS = {
@@ -71,6 +73,7 @@ class SubCaseView:
     statutory_deadline: date | None
     promised_deadline: date | None
     deadline_provisional: bool
+    license_number: str | None = None  # a certificate issued at acceptance
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,12 @@ def accept_case(
         session.flush()
         if draft is not None:
             draft.status, draft.case_id, draft.updated_at = DraftStatus.accepted, case.id, now
-        subs = [_add_sub_case(session, ctx, actor, case, n, p) for n, p in enumerate(plan.items)]
+        holder = (applicant_row.name, applicant_row.code)
+        scope_text = {entry.code: entry.text for entry in plan.scope}
+        subs = [
+            _add_sub_case(session, ctx, actor, case, n, p, holder, scope_text)
+            for n, p in enumerate(plan.items)
+        ]
         add_material_rows(
             session,
             case,
@@ -242,7 +250,14 @@ def _claim_draft(session: Session, actor: Actor, draft_id: uuid.UUID | None) -> 
 
 
 def _add_sub_case(
-    session: Session, ctx: AppContext, actor: Actor, case: Case, position: int, p: PlannedItem
+    session: Session,
+    ctx: AppContext,
+    actor: Actor,
+    case: Case,
+    position: int,
+    p: PlannedItem,
+    holder: tuple[str, str],
+    scope_text: Mapping[str, str],
 ) -> SubCaseView:
     status = INITIAL_STATUS[p.route]
     now = ctx.clock.now()
@@ -298,6 +313,11 @@ def _add_sub_case(
                 status=VerificationStatus.open,
             )
         )
+    issued = None
+    if status in (SubCaseStatus.approved, SubCaseStatus.recorded):
+        # Decided on the spot: the certificate is handed over at the counter.
+        scope = [scope_text[code] for code in p.because_of if code in scope_text]
+        issued = issue_license(session, ctx, actor, case, sub, p.item, holder, scope)
     return SubCaseView(
         sub.id,
         sub.item_code,
@@ -308,6 +328,7 @@ def _add_sub_case(
         sub.statutory_deadline,
         sub.promised_deadline,
         sub.deadline_provisional,
+        issued.number if issued else None,
     )
 
 
@@ -323,6 +344,7 @@ def _case_rows(session: Session, case: Case) -> list[object]:
         *session.scalars(select(VerificationRequest).where(VerificationRequest.case_id == case.id)),
         *session.scalars(select(Commitment).where(Commitment.sub_case_id.in_(ids))),
         *session.scalars(select(VerificationTask).where(VerificationTask.sub_case_id.in_(ids))),
+        *session.scalars(select(License).where(License.case_id == case.id)),
     ]
 
 
@@ -344,6 +366,7 @@ def _case_payload(case: Case, view: AcceptedCase, plan: Plan) -> dict[str, Any]:
                 "statutory_deadline": s.statutory_deadline,
                 "promised_deadline": s.promised_deadline,
                 "provisional": s.deadline_provisional,
+                "license": s.license_number,
             }
             for s in view.sub_cases
         ],

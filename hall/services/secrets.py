@@ -51,6 +51,14 @@ class SecretStore(Protocol):
     def delete(self, name: str) -> None: ...
 
 
+# The demo hall's secrets file passphrase: published, like the demo accounts' password.
+DEMO_PASSPHRASE = "hall-demo-2026"
+
+
+def demo_passphrase(_creating: bool) -> str:
+    return DEMO_PASSPHRASE
+
+
 def keyring_usable() -> bool:
     """Whether the OS keyring can keep secrets here (not the fail or plain-text ones)."""
     from keyring.backends import chainer, fail

@@ -15,14 +15,16 @@ from hall.core.errors import HallError, ValidationError
 from hall.core.i18n import _
 from hall.core.paths import resource
 from hall.core.settings import normalize_counter_code
-from hall.models import Applicant, AuditEntry, CatalogVersion, CreditRecord, User
+from hall.models import Applicant, AuditEntry, Case, CatalogVersion, CreditRecord, User
 from hall.models.enums import ApplicantKind, Role
 from hall.services.audit import Actor, record
 from hall.services.auth import create_user
 from hall.services.catalog import BUNDLED_CATALOG, import_catalog, read_catalog_file
 from hall.services.context import AppContext
+from hall.services.demo_cases import load_demo_day
 from hall.services.passwords import check_rules
-from hall.services.secrets import uses_file_store
+from hall.services.queue import ensure_categories
+from hall.services.secrets import secrets_file, uses_file_store
 from hall.services.signing import current_key, init_keys
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,7 @@ class InitReport:
     counter: str | None
     key_created: bool = False
     demo_refused: bool = False  # a real installation: no demo accounts were added
+    demo_cases: int = 0
 
 
 def initialise(
@@ -124,8 +127,13 @@ def initialise(
     if demo and not demo_refused and not has_applicants:
         applicants, credits = _load_registry(ctx)
     key_created = False
+    demo_hall = demo and not demo_refused
+    if demo_hall and not ctx.secrets_open and not secrets_file(ctx.paths).exists():
+        ctx.settings.demo_hall = True  # its secrets file, if any, takes the demo passphrase
     if signing_key is None:
-        signing_key = not demo_refused and not uses_file_store(ctx.paths, ctx.settings.secret_store)
+        signing_key = demo_hall or (
+            not demo_refused and not uses_file_store(ctx.paths, ctx.settings.secret_store)
+        )
     if signing_key and current_key(ctx) is None:
         init_keys(ctx, SYSTEM)
         key_created = True
@@ -138,9 +146,16 @@ def initialise(
         ctx.settings.hall_name = str(hall.get("name", ""))
         ctx.settings.hall_code = str(hall.get("code", ""))
     ctx.save_settings()
+    with ctx.uow() as session:
+        ensure_categories(session)
+        has_cases = session.scalar(select(Case.id).limit(1)) is not None
+    cases = 0
+    if demo_hall and not has_cases:
+        cases = load_demo_day(ctx)
     return InitReport(
-        not has_catalog, users, applicants, credits, ctx.counter, key_created, demo_refused
-    )
+        not has_catalog, users, applicants, credits, ctx.counter, key_created, demo_refused,
+        cases,
+    )  # fmt: skip
 
 
 def _is_demo(ctx: AppContext) -> bool:

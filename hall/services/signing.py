@@ -234,7 +234,15 @@ def sign_document(ctx: AppContext, actor: Actor, facts: DocumentFacts) -> str:
     Raises ``SecretsUnavailable`` when there is no key or its private half is missing,
     and ``ValidationError`` when the facts are too long for a code.
     """
-    key = current_key(ctx)
+    with ctx.uow() as session:
+        return sign_in(session, ctx, actor, facts)
+
+
+def sign_in(session: Session, ctx: AppContext, actor: Actor, facts: DocumentFacts) -> str:
+    """:func:`sign_document` inside the caller's transaction (which audits it), for a
+    service that makes a document's rows and its code together. The caller checks the
+    permission."""
+    key = _current(session)
     if key is None:
         raise SecretsUnavailable(
             _("本大厅还没有签名密钥，文书上的二维码无法生成。请管理员运行“hall keys init”。")
@@ -265,14 +273,13 @@ def sign_document(ctx: AppContext, actor: Actor, facts: DocumentFacts) -> str:
     )
     body = payload.encode_body(signed)
     text = payload.assemble(body, private.sign(payload.DOMAIN + body))
-    with ctx.uow() as session:
-        record(
-            session,
-            ctx.clock,
-            actor,
-            "document.sign",
-            "document",
-            f"{facts.kind.value}:{facts.number}"[:64],
-            after={"kind": facts.kind, "number": facts.number, "key_id": key.key_id},
-        )
+    record(
+        session,
+        ctx.clock,
+        actor,
+        "document.sign",
+        "document",
+        f"{facts.kind.value}:{facts.number}"[:64],
+        after={"kind": facts.kind, "number": facts.number, "key_id": key.key_id},
+    )
     return text

@@ -95,7 +95,10 @@ class Verification:
         return _(VERDICT_TEXT[self.verdict])
 
     def to_json(self) -> dict[str, object]:
+        facts = self.facts.to_json() if self.facts else {}
         return {
+            # What the code says, at the top for scripts (and again under "facts").
+            **facts,
             "verdict": self.verdict.value,
             "valid": self.valid,
             "message": self.message,

@@ -106,6 +106,7 @@ def test_accept_writes_audit_and_outbox_in_the_same_transaction(ctx, actor) -> N
         "verification_request",  # the fire-safety check asked of the fire brigade
         "commitment",
         "verification_task",
+        "license",  # decided on the spot: the license is issued with the case
     ]
     assert replicated[0]["values"]["id"] == str(case.id)
     assert replicated[1]["values"]["route"] == "commitment"

@@ -45,6 +45,7 @@ from hall.services.verification import revoke_document
 from ..conftest import SMALL_CATALOG
 from .conftest import PASSWORD
 from .test_cases import CASE_SAMPLES, CASE_SETUP
+from .test_documents import DOCUMENT_SAMPLES, DOCUMENT_SETUP
 from .test_intake import ANSWERS, APPLICANT, DAY, ENTERPRISE
 from .test_intake_flow import complete_state
 
@@ -149,6 +150,7 @@ SAMPLES: dict[str, Sample] = {
         ctx, a, DocumentKind.license, f"LIC-{i}", "错发"
     ),
     "registry.import_registry": lambda ctx, a, i: _import_registry(ctx, a, i),
+    **DOCUMENT_SAMPLES,  # documents and the queue (tests/services/test_documents.py)
 }
 
 
@@ -163,6 +165,7 @@ def _import_registry(ctx, a: Actor, i: int):
 #: What must exist before a service can be called at all.
 SETUP: dict[str, Callable[[Any, Actor], Any]] = {
     **CASE_SETUP,
+    **DOCUMENT_SETUP,
     "signing.rotate_keys": lambda ctx, op: init_keys(ctx, op),
     "signing.sign_document": lambda ctx, op: init_keys(ctx, op),
     "signing.revoke_key": lambda ctx, op: init_keys(ctx, op),

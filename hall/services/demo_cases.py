@@ -1,0 +1,177 @@
+"""The demo hall's day so far: cases accepted through the counter's own services,
+covering every reform mode, with the licenses they brought, a department's approval,
+queue tickets and appointments, so that every document can be printed from demo data.
+
+Everything goes through the same services a clerk, a reviewer and a guide use; only
+the answers to the form are filled in here, from the registry and plausible values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from hall.core.clock import local_today
+from hall.models import Applicant, SubCase
+from hall.models.enums import FieldType, MaterialStatus, Priority, ProofMode, Role, SubCaseStatus
+from hall.services.applicants import ApplicantInput
+from hall.services.audit import Actor, record
+from hall.services.context import AppContext
+from hall.services.derive import Plan, PlannedField
+from hall.services.intake import accept_case, plan_application
+from hall.services.licenses import approve_sub_case
+from hall.services.queue import book_appointment, ensure_categories, issue_ticket
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    applicant: str  # a credit code of the demo registry
+    scope: tuple[str, ...]
+    approve: tuple[str, ...] = ()  # items the department approves in the demo
+
+
+# A noodle shop selling packaged food covers all four modes (its small-eatery license
+# approved by the market regulator, the catering license on commitment, the filing of
+# packaged food, the hygiene license cancelled); an internet café, a hotel and a pharmacy
+# add more departments, and a listed dishonest subject's commitment item falls back to
+# normal review.
+DEMO_CASES = (
+    DemoCase("92320305MA1PU3B465", ("H2003", "H2002", "F1040"), ("SAMR-004",)),
+    DemoCase("91320305MA21KJQC66", ("R9002", "H2008")),
+    DemoCase("91320305MA1XUTJN0M", ("H9001", "F1041")),
+    DemoCase("91320305589478794G", ("F9004", "F9020")),
+    DemoCase("91320305MADYPWT69T", ("H2002",)),
+)
+
+CLERK = Actor("clerk01", Role.clerk, "C01", "张敏")
+GUIDE = Actor("guide01", Role.guide, "C01", "王芳")
+
+_TEXT = {
+    "contact_name": "legal_representative",
+    "safety_officer_name": "legal_representative",
+    "technical_lead_name": "legal_representative",
+    "business_address": "address",
+    "registered_address": "address",
+    "warehouse_address": "address",
+}
+_NUMBERS = {
+    "registered_capital": "100",
+    "premises_area": "180",
+    "warehouse_area": "40",
+    "employee_count": "12",
+    "health_certificate_count": "12",
+    "seats": "60",
+    "rooms": "24",
+    "beds": "40",
+    "private_rooms": "4",
+    "fire_exits": "2",
+    "computer_terminals": "80",
+}
+_MULTILINE = {
+    "food_categories": "热食类食品制售；冷食类食品制售；预包装食品销售",
+    "equipment_list": "冷藏冷冻设备4台；消毒柜2台；油烟净化设备1套",
+    "product_names": "预包装食品",
+    "medical_subjects": "—",
+}
+
+
+def _answer(field: PlannedField, applicant: Applicant, today: date, plan: Plan) -> Any:
+    f = field.field
+    facts = {
+        "applicant_name": applicant.name,
+        "legal_representative": applicant.legal_representative or "",
+        "address": applicant.address or "",
+    }
+    if f.key in facts:
+        return facts[f.key]
+    if f.key in _TEXT:
+        return facts[_TEXT[f.key]]
+    if f.type is FieldType.uscc:
+        return applicant.code
+    if f.type is FieldType.id_number:
+        return "320305198507153217"
+    if f.type is FieldType.mobile:
+        return "13905162218"
+    if f.type is FieldType.date:
+        return (today + timedelta(days=30)).isoformat()
+    if f.type is FieldType.boolean:
+        return False
+    if f.type is FieldType.choice:
+        choices = list(f.choices or ())
+        preferred = {"entity_type": applicant.entity_type, "premises_tenure": "租赁"}
+        wanted = preferred.get(f.key)
+        return wanted if wanted in choices else choices[0]
+    if f.type in (FieldType.integer, FieldType.decimal):
+        floor = f.min_value or 0
+        return _NUMBERS.get(f.key, str(max(int(floor), 1)))
+    if f.type is FieldType.multiline:
+        if f.key == "license_scope":
+            return "；".join(s.text for s in plan.scope)
+        return _MULTILINE.get(f.key, "—")
+    return "—"
+
+
+def _accept(ctx: AppContext, spec: DemoCase) -> None:
+    today = local_today(ctx.clock)
+    plan = plan_application(ctx, scope=spec.scope, applicant_code=spec.applicant, on=today)
+    with ctx.uow() as session:
+        applicant = session.scalar(select(Applicant).where(Applicant.code == spec.applicant))
+    if applicant is None:
+        return
+    answers = {f.field.key: _answer(f, applicant, today, plan) for f in plan.fields}
+    # At the counter every paper material was handed over and every data check came back.
+    status = {
+        m.name: MaterialStatus.received
+        if m.proof_mode is ProofMode.paper
+        else MaterialStatus.verified
+        for m in plan.materials
+        if m.proof_mode in (ProofMode.paper, ProofMode.data_verification)
+    }
+    who = ApplicantInput(
+        applicant.code, applicant.name, applicant.legal_representative, applicant.address,
+        applicant.phone,
+    )  # fmt: skip
+    case, _changes = accept_case(ctx, CLERK, plan, who, answers, material_status=status)
+    catalog = ctx.catalog()
+    for sub_view in case.sub_cases:
+        if sub_view.item_code not in spec.approve:
+            continue
+        item = catalog.item(sub_view.item_code)
+        reviewer = Actor("reviewer01", Role.reviewer, None, "赵强", (item.department_code,))
+        with ctx.uow() as session:
+            sub = session.get_one(SubCase, sub_view.id)
+            if sub.status is not SubCaseStatus.under_review:
+                continue
+            issued = approve_sub_case(session, ctx, reviewer, sub, item, "演示：审查通过")
+            record(
+                session, ctx.clock, reviewer, "sub_case.approve", "sub_case", sub.id,
+                after={"case": case.number, "item": sub.item_code,
+                       "license": issued.number if issued else None},
+                rows=[sub, *([issued] if issued else [])],
+            )  # fmt: skip
+
+
+def load_demo_day(ctx: AppContext) -> int:
+    """Accept the demo cases, issue the morning's tickets and book appointments.
+    Returns the number of cases accepted."""
+    with ctx.uow() as session:
+        ensure_categories(session)
+    for spec in DEMO_CASES:
+        _accept(ctx, spec)
+    for letter, priority in (
+        ("A", Priority.none), ("B", Priority.none), ("B", Priority.elderly), ("B", Priority.none),
+        ("C", Priority.none), ("D", Priority.none), ("B", Priority.none),
+    ):  # fmt: skip
+        issue_ticket(ctx, GUIDE, letter, priority)
+    tomorrow = ctx.calendar().add_workdays(local_today(ctx.clock), 1).day
+    book_appointment(
+        ctx, GUIDE, "B", tomorrow, (time(9, 0), time(9, 30)), "王建国", "13805161234",
+        "92320305MA1PU3B465",
+    )  # fmt: skip
+    book_appointment(
+        ctx, GUIDE, "C", tomorrow, (time(10, 0), time(10, 30)), "李秀英", "13952267788"
+    )
+    return len(DEMO_CASES)

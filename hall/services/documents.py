@@ -1,0 +1,289 @@
+"""Every document the counter hands over, as PDF bytes: prepared (facts looked up, codes
+signed, laid out by :mod:`hall.printing`), previewed, then recorded when printed or saved.
+
+A document handed over before is a copy (补打): it says so on the page, and each
+handing over is a :class:`~hall.models.DocumentPrint` row and an audit entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hall import printing
+from hall.core.clock import local_today
+from hall.core.errors import Conflict, NotFound, ValidationError
+from hall.core.i18n import N_, _
+from hall.models import Case, DocumentPrint, License, Ticket
+from hall.services import document_data
+from hall.services.audit import Actor, record
+from hall.services.cases import find_case
+from hall.services.changes import Changes
+from hall.services.context import AppContext
+from hall.services.licenses import case_licenses, find_license
+from hall.services.payload import DocumentKind
+from hall.services.permissions import Permission, guarded
+from hall.services.queue import find_appointment, find_ticket
+from hall.services.verification import Verdict, Verification, verify_payload
+
+
+class PrintKind(StrEnum):
+    """The kinds ``hall print`` knows, by what their number is."""
+
+    receipt = "receipt"  # by case number
+    letter = "letter"  # every commitment letter of a case, by case number
+    onecode = "onecode"  # by case number
+    license = "license"  # by license number
+    ticket = "ticket"  # by ticket number (today's, or DAY/NUMBER)
+    slip = "slip"  # by appointment number
+
+
+_TITLES = {
+    PrintKind.receipt: N_("受理通知书"),
+    PrintKind.letter: N_("告知承诺书"),
+    PrintKind.onecode: N_("证照信息一码展示"),
+    PrintKind.license: N_("证照"),
+    PrintKind.ticket: N_("排队号"),
+    PrintKind.slip: N_("预约单"),
+}
+
+
+def kind_title(kind: PrintKind) -> str:
+    return _(_TITLES[kind])
+
+
+class How(StrEnum):
+    printer = "printer"
+    file = "file"
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """A document that can be printed: its kind and number, and a title for a menu."""
+
+    kind: PrintKind
+    number: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: PrintKind
+    number: str
+    title: str
+    pdf: bytes
+    copy: int  # 0 for the first handing over, n for the n-th reprint
+
+    @property
+    def ref(self) -> DocumentRef:
+        return DocumentRef(self.kind, self.number, self.title)
+
+    def filename(self) -> str:
+        """A file name for saving: the kind and the number, nothing a file system minds."""
+        safe = re.sub(r"[^0-9A-Za-z._-]+", "_", self.number)
+        return f"{self.kind.value}-{safe}.pdf"
+
+
+def _copies(session: Session, kind: PrintKind, number: str) -> int:
+    found = session.scalar(
+        select(func.count())
+        .select_from(DocumentPrint)
+        .where(DocumentPrint.kind == kind.value, DocumentPrint.number == number)
+    )
+    return int(found or 0)
+
+
+def _ticket(session: Session, ctx: AppContext, ref: str) -> Ticket:
+    """``A012`` (today's) or ``2026-12-01/A012``."""
+    day = local_today(ctx.clock)
+    if "/" in ref:
+        text, ref = ref.split("/", 1)
+        try:
+            day = date.fromisoformat(text.strip())
+        except ValueError:
+            raise ValidationError(_("排队号应写作 A012 或 2026-12-01/A012。")) from None
+    return find_ticket(session, ref, day)
+
+
+def _build(
+    session: Session, ctx: AppContext, actor: Actor, kind: PrintKind, ref: str
+) -> tuple[str, str, Callable[[int], bytes]]:
+    """The document's own number, its title and a function laying it out for a copy."""
+    if kind is PrintKind.license:
+        row = find_license(session, ref)
+        return (
+            row.number,
+            f"{row.title} {row.number}",
+            lambda copy: printing.license_pdf(
+                document_data.license(session, ctx, actor, row, copy)
+            ),
+        )
+    if kind is PrintKind.ticket:
+        ticket = _ticket(session, ctx, ref)
+        number = f"{ticket.day.isoformat()}/{ticket.number}"
+        return (
+            number,
+            f"{kind_title(kind)} {ticket.number}",
+            lambda copy: printing.ticket_pdf(
+                document_data.ticket(session, ctx, actor, ticket, copy)
+            ),
+        )
+    if kind is PrintKind.slip:
+        appointment = find_appointment(session, ref)
+        return (
+            appointment.number,
+            f"{kind_title(kind)} {appointment.number}",
+            lambda copy: printing.slip_pdf(
+                document_data.slip(session, ctx, actor, appointment, copy)
+            ),
+        )
+    case = find_case(session, ref)
+    title = f"{kind_title(kind)} {case.number}"
+    if kind is PrintKind.receipt:
+        return (
+            case.number,
+            title,
+            lambda copy: printing.receipt_pdf(
+                document_data.receipt(session, ctx, actor, case, copy)
+            ),
+        )
+    if kind is PrintKind.letter:
+        if not document_data.commitment_subs(session, case):
+            raise NotFound(
+                _("案件 {number} 没有告知承诺事项，没有告知承诺书。").format(number=case.number)
+            )
+        catalog = ctx.catalog()
+        return (
+            case.number,
+            title,
+            lambda copy: printing.letters_pdf(
+                document_data.letters(session, ctx, actor, case, catalog, copy)
+            ),
+        )
+    if not _has_licenses(session, case):
+        raise NotFound(_("案件 {number} 还没有核发的证照。").format(number=case.number))
+    return (
+        case.number,
+        title,
+        lambda copy: printing.onecode_pdf(document_data.one_code(session, ctx, actor, case, copy)),
+    )
+
+
+def _has_licenses(session: Session, case: Case) -> bool:
+    return session.scalar(select(License.id).where(License.case_id == case.id).limit(1)) is not None
+
+
+@guarded(Permission.issue_documents)
+def prepare_document(ctx: AppContext, actor: Actor, kind: PrintKind, ref: str) -> Document:
+    """The document ``kind`` numbered ``ref``, laid out and with its codes signed, marked
+    as a copy if it was handed over before. Nothing is recorded as handed over until
+    :func:`record_handover` (a preview that is closed leaves no copy behind).
+
+    Raises ``NotFound`` for an unknown number or a case without such a document,
+    ``SecretsUnavailable`` when the signing key cannot be used."""
+    with ctx.uow() as session:
+        number, title, layout = _build(session, ctx, actor, kind, ref.strip())
+        copy = _copies(session, kind, number)
+        pdf = layout(copy)
+    return Document(kind, number, title, pdf, copy)
+
+
+@guarded(Permission.issue_documents)
+def record_handover(ctx: AppContext, actor: Actor, document: Document, how: How) -> Changes:
+    """Record that ``document`` was printed or saved (audited). A document prepared as
+    the original and handed over twice is one original and one copy in the records."""
+    for _attempt in range(3):
+        try:
+            with ctx.uow() as session:
+                copy = max(document.copy, _copies(session, document.kind, document.number))
+                row = DocumentPrint(
+                    kind=document.kind.value,
+                    number=document.number,
+                    copy=copy,
+                    at=ctx.clock.now(),
+                    by=actor.username,
+                    counter=actor.counter or ctx.counter or "",
+                    how=how.value,
+                )
+                session.add(row)
+                session.flush()
+                record(
+                    session, ctx.clock, actor, "document.print", "document_print", row.id,
+                    after={"kind": document.kind, "number": document.number, "copy": copy,
+                           "how": how},
+                    rows=[row],
+                )  # fmt: skip
+            return Changes(cases=True)
+        except IntegrityError:
+            continue  # another counter recorded the same copy number at the same moment
+    raise Conflict(_("其他窗口正在补打同一份文书，请重试。"))
+
+
+@guarded(Permission.issue_documents)
+def issue_document(
+    ctx: AppContext, actor: Actor, kind: PrintKind, ref: str, how: How = How.file
+) -> Document:
+    """Prepare and record in one go (the command line, which writes the file at once)."""
+    document = prepare_document(ctx, actor, kind, ref)
+    record_handover(ctx, actor, document, how)
+    return document
+
+
+@guarded(Permission.issue_documents)
+def case_documents(ctx: AppContext, actor: Actor, ref: str) -> tuple[DocumentRef, ...]:
+    """What can be printed for the case ``ref``: its receipt, its commitment letters,
+    each license and the one-code sheet, in that order."""
+    with ctx.uow() as session:
+        case = find_case(session, ref)
+        refs = [DocumentRef(PrintKind.receipt, case.number, kind_title(PrintKind.receipt))]
+        if document_data.commitment_subs(session, case):
+            refs.append(DocumentRef(PrintKind.letter, case.number, kind_title(PrintKind.letter)))
+        licenses = case_licenses(session, case.id)
+        refs += [
+            DocumentRef(PrintKind.license, v.number, f"{v.title} {v.number}") for v in licenses
+        ]
+        if licenses:
+            refs.append(DocumentRef(PrintKind.onecode, case.number, kind_title(PrintKind.onecode)))
+    return tuple(refs)
+
+
+@dataclass(frozen=True)
+class ScannedCode:
+    """A document's code scanned at the counter: what it says, and the case it opens."""
+
+    verification: Verification
+    case_number: str | None
+
+
+# A revoked or expired document still names its case (the clerk is told the verdict).
+_OPENS = {Verdict.valid, Verdict.revoked, Verdict.document_expired}
+_CASE_NUMBER = re.compile(r"^[A-Z0-9]+-\d{8}-\d{4}")
+
+
+@guarded(Permission.accept_case)
+def case_of_code(ctx: AppContext, actor: Actor, text: str) -> ScannedCode:
+    """Verify the scanned ``text`` and find the case its document belongs to (a receipt,
+    a commitment letter, a license or a one-code sheet of this hall). A code that does
+    not verify opens nothing: a forged receipt must not lead to a real case."""
+    result = verify_payload(ctx, text.strip())
+    facts = result.facts
+    if facts is None or result.verdict not in _OPENS:
+        return ScannedCode(result, None)
+    number: str | None = None
+    with ctx.uow() as session:
+        if facts.kind is DocumentKind.license:
+            row = session.scalar(select(License).where(License.number == facts.number))
+            if row is not None:
+                number = session.scalar(select(Case.number).where(Case.id == row.case_id))
+        elif facts.kind in (DocumentKind.receipt, DocumentKind.commitment, DocumentKind.one_code):
+            found = _CASE_NUMBER.match(facts.number)
+            if found and session.scalar(select(Case.id).where(Case.number == found.group(0))):
+                number = found.group(0)
+    return ScannedCode(result, number)
