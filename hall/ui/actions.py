@@ -21,6 +21,7 @@ class ActionId(Enum):
     intake = "intake"
     new_application = "new_application"
     cases = "cases"
+    print_documents = "print_documents"
     catalog = "catalog"
     find = "find"
     verify = "verify"
@@ -56,6 +57,12 @@ SPECS: dict[ActionId, ActionSpec] = {
         "F4",
         N_("查找和办理已受理的案件：补交、补正、核验答复、撤回"),
         Permission.accept_case,
+    ),
+    ActionId.print_documents: ActionSpec(
+        N_("打印文书(&P)…"),
+        "Ctrl+P",
+        N_("预览并打印当前案件的受理通知书、告知承诺书、证照"),
+        Permission.issue_documents,
     ),
     ActionId.catalog: ActionSpec(N_("许可事项目录(&C)"), "F2", N_("浏览许可事项和经营范围")),
     ActionId.find: ActionSpec(N_("查找(&F)"), "Ctrl+F", N_("按名称、编码或拼音首字母查找")),

@@ -13,6 +13,7 @@ class ChangeBus(QObject):
     credit_changed = Signal()
     calendar_changed = Signal()
     users_changed = Signal()
+    queue_changed = Signal()
 
     def publish(self, changes: Changes) -> None:
         if changes.catalog:
@@ -25,3 +26,5 @@ class ChangeBus(QObject):
             self.calendar_changed.emit()
         if changes.users:
             self.users_changed.emit()
+        if changes.queue:
+            self.queue_changed.emit()

@@ -1,6 +1,7 @@
-"""The Cases view: find a case by number, credit code, ID number or name; read it; and
-do what comes after acceptance at the counter: receive a material brought later, record
-a department's answer, send one supplement notice and take the supplement, withdraw."""
+"""The Cases view: find a case by number, credit code, ID number or name, or by scanning
+one of its documents' QR codes; read it; and do what comes after acceptance at the
+counter: receive a material brought later, record a department's answer, send one
+supplement notice and take the supplement, withdraw, print its documents."""
 
 from __future__ import annotations
 
@@ -34,11 +35,15 @@ from hall.services.audit import Actor
 from hall.services.case_views import CaseDetail
 from hall.services.changes import Changes
 from hall.services.context import AppContext
+from hall.services.documents import ScannedCode
+from hall.services.permissions import Permission, can
 from hall.ui.case_details import case_html
 from hall.ui.cases_model import CaseTableModel, Columns
+from hall.ui.code_scan import find_scanned_case, looks_like_code, scan_verdict
+from hall.ui.documents_ui import bus_of, print_case_documents
 from hall.ui.errors import show_error
 from hall.ui.supplement_dialog import SupplementDialog
-from hall.ui.widgets import named
+from hall.ui.widgets import message_label, named
 
 #: What a supplement notice may ask for again (on an item still under review).
 ASKABLE = {MaterialStatus.received, MaterialStatus.deferred, MaterialStatus.not_confirmed}
@@ -66,7 +71,9 @@ class CasesPage(QWidget):
             _("案件编号、统一社会信用代码、身份证号码或申请人名称，回车查找")
         )
         self.search.setClearButtonEnabled(True)
-        self.search.returnPressed.connect(self.refresh)
+        self.search.returnPressed.connect(self._search_entered)
+        self.message = message_label()  # what a scanned code says, when it is not valid
+        self.message.hide()
         self.today_only = named(QCheckBox(_("仅今天受理")), "casesToday")
         self.today_only.toggled.connect(lambda _on: self.refresh())
         self.table = named(QTableView(), "casesTable")
@@ -100,6 +107,11 @@ class CasesPage(QWidget):
             n = len(self.buttons)
             buttons.addWidget(button, n // 3, n % 3)
             self.buttons[key] = button
+        # Ctrl+P is the window's action (业务 menu): it prints the case at hand on any page.
+        self.buttons["print"] = named(QPushButton(_("打印文书… (Ctrl+P)")), "case_print")
+        self.buttons["print"].clicked.connect(self.print_documents)
+        self.buttons["print"].setVisible(can(self.actor, Permission.issue_documents))
+        buttons.addWidget(self.buttons["print"], 2, 0)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -116,6 +128,7 @@ class CasesPage(QWidget):
         bar.addWidget(self.today_only)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.message)
         layout.addWidget(split, 1)
         self._enable()
 
@@ -124,6 +137,34 @@ class CasesPage(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def _search_entered(self) -> None:
+        if looks_like_code(self.search.text()):
+            self.scan_code(self.search.text())
+        else:
+            self.refresh()
+
+    def scan_code(self, text: str) -> None:
+        """A document's code scanned into the search box: open the case it belongs to."""
+        self._say(_("正在核验扫描的二维码……"), error=False)
+        find_scanned_case(self, self.ctx, self.actor, text, self._scanned, self._say)
+
+    def _scanned(self, scanned: ScannedCode) -> None:
+        self._say(scan_verdict(scanned))
+        number = scanned.case_number
+        if number is None:
+            self.search.selectAll()  # the next scan replaces it
+            return
+        self.search.setText(number)
+        self.refresh()
+        if self.detail is None or self.detail.number != number:
+            self.open_case(number)  # e.g. not accepted today, with "today only" ticked
+        self.search.selectAll()
+
+    def _say(self, text: str, *, error: bool = True) -> None:
+        self.message.setStyleSheet("color: #b00020;" if error else "color: #555;")
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     def refresh(self) -> None:
         on = local_today(self.ctx.clock) if self.today_only.isChecked() else None
@@ -181,8 +222,14 @@ class CasesPage(QWidget):
         self.buttons["fulfil"].setEnabled(d is not None and d.open_supplement is not None)
         self.buttons["withdraw_item"].setEnabled(bool(open_subs))
         self.buttons["withdraw"].setEnabled(bool(open_subs))
+        self.buttons["print"].setEnabled(d is not None)
 
     # --- actions -------------------------------------------------------------------------
+
+    def print_documents(self) -> None:
+        """Ctrl+P: pick one of the open case's documents and preview it for printing."""
+        if self.detail is not None:
+            print_case_documents(self, self.ctx, self.actor, bus_of(self), self.detail.number)
 
     def _run(self, work: Callable[[], tuple[CaseDetail, Changes]], done: str) -> None:
         try:

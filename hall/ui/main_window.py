@@ -24,6 +24,7 @@ from hall.core.i18n import _
 from hall.services.audit import Actor
 from hall.services.auth import role_name
 from hall.services.context import AppContext
+from hall.services.intake_state import Step
 from hall.services.permissions import Permission, can
 from hall.ui.actions import ActionId, build_actions
 from hall.ui.bus import ChangeBus
@@ -31,6 +32,7 @@ from hall.ui.cases_page import CasesPage
 from hall.ui.catalog_page import CatalogPage
 from hall.ui.errors import show_error
 from hall.ui.idle import IdleWatcher
+from hall.ui.intake.accept_step import AcceptStep
 from hall.ui.intake.page import IntakePage
 from hall.ui.lock_screen import LockScreen
 from hall.ui.tasks import run_task
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
         menu.addAction(a[ActionId.intake])
         menu.addAction(a[ActionId.new_application])
         menu.addAction(a[ActionId.cases])
+        menu.addAction(a[ActionId.print_documents])
         menu.addSeparator()
         menu.addAction(a[ActionId.catalog])
         menu.addAction(a[ActionId.find])
@@ -144,6 +147,7 @@ class MainWindow(QMainWindow):
         a[ActionId.intake].triggered.connect(self.show_intake)
         a[ActionId.new_application].triggered.connect(self.new_application)
         a[ActionId.cases].triggered.connect(self.show_cases)
+        a[ActionId.print_documents].triggered.connect(self.print_documents)
         a[ActionId.catalog].triggered.connect(self.show_catalog)
         a[ActionId.find].triggered.connect(self.show_catalog)
         a[ActionId.verify].triggered.connect(self.verify_document)
@@ -211,6 +215,8 @@ class MainWindow(QMainWindow):
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible():
                 dialog.reject()
+                if dialog.isVisible():  # busy (a print job running): out of sight, not gone
+                    dialog.hide()
         self.idle.pause()
         for action_id, action in self.actions_.items():
             action.setEnabled(action_id is ActionId.quit)
@@ -254,6 +260,22 @@ class MainWindow(QMainWindow):
         if self.intake_page is not None:
             self.pages.setCurrentWidget(self.intake_page)
             self.intake_page.start_new()
+
+    def print_documents(self) -> None:
+        """Ctrl+P: the documents of the case at hand (open on the Cases page, or just
+        accepted on the intake page)."""
+        page = self.pages.currentWidget()
+        cases, intake = self.cases_page, self.intake_page
+        if cases is not None and page is cases and cases.detail is not None:
+            cases.print_documents()
+        elif intake is not None and page is intake and intake.result is not None:
+            accept = intake.steps[Step.accept]
+            assert isinstance(accept, AcceptStep)
+            accept.print_documents()
+        else:
+            self.statusBar().showMessage(
+                _("请先在“案件”中打开一个案件（F4），或受理一份申请，再打印文书。"), 5000
+            )
 
     def show_catalog(self) -> None:
         self.pages.setCurrentWidget(self.catalog_page)

@@ -240,6 +240,9 @@ def test_the_cases_table_model_is_well_behaved(qtmodeltester, demo_ctx) -> None:
     found = search_cases(demo_ctx, CLERK, "")
     model.set_rows(found)
     qtmodeltester.check(model)
+    assert model.rowCount() == len(found) > 1  # the demo hall's cases and this one
+    found = search_cases(demo_ctx, CLERK, KARAOKE)
+    model.set_rows(found)
     assert model.rowCount() == 1
     assert "待部门核验" in found[0].pending_text()
     pending = model.index(0, 4).data()

@@ -1,15 +1,20 @@
 """Step 6: what still stands in the way (each line leads to its step), one key to
-accept (Ctrl+Enter), and then the outcome per item."""
+accept (Ctrl+Enter), and then the outcome per item and the documents to hand over:
+the receipt (F7), the commitment letters (F8), each license issued on the spot
+(Ctrl+1…9), anything else of the case (Ctrl+P)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGridLayout,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -18,17 +23,21 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from hall.core.i18n import _
-from hall.models.enums import SubCaseStatus
-from hall.services.intake import SubCaseView
+from hall.models.enums import Route, SubCaseStatus
+from hall.services.documents import PrintKind
+from hall.services.intake import AcceptedCase, SubCaseView
 from hall.services.intake_state import Step, step_title
 from hall.services.labels import route_name
+from hall.ui.documents_ui import bus_of, open_preview, print_case_documents
 from hall.ui.intake.base import StepWidget, heading, hint
 from hall.ui.widgets import named
 
 STEP_ROLE = Qt.ItemDataRole.UserRole
+LICENSE_KEYS = [f"Ctrl+{n}" for n in range(1, 10)]
 
 
 def outcome_text(sub: SubCaseView) -> str:
@@ -49,6 +58,11 @@ def outcome_text(sub: SubCaseView) -> str:
             text += _("（暂定）")
         return text.rstrip("，")
     return str(sub.status)
+
+
+def _short(text: str, limit: int = 12) -> str:
+    """A button's text stays short (the outcome table beside it has the whole name)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _day(d: date) -> str:
@@ -78,12 +92,28 @@ class AcceptStep(StepWidget):
         self.outcome.setHorizontalHeaderLabels([_("许可事项"), _("办理方式"), _("结果")])
         self.outcome.verticalHeader().hide()
         self.outcome.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.documents = named(QWidget(), "acceptDocuments")
+        self.documents_grid = QGridLayout(self.documents)
+        self.documents_grid.setContentsMargins(0, 0, 0, 0)
+        keyed: list[tuple[str, Callable[[], None]]] = [
+            ("F7", partial(self.print_document, PrintKind.receipt)),
+            ("F8", partial(self.print_document, PrintKind.letter)),
+            *((k, partial(self.print_license, n)) for n, k in enumerate(LICENSE_KEYS)),
+        ]
+        for keys, slot in keyed:
+            QShortcut(
+                QKeySequence(keys),
+                self.page,
+                slot,
+                context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            )
         layout = QVBoxLayout(self)
         layout.addWidget(heading(_("第六步 受理")))
         self.intro = hint(_("以下各项处理完毕后即可受理；回车可跳到对应的步骤。"))
         layout.addWidget(self.intro)
         layout.addWidget(self.todo, 1)
         layout.addWidget(self.status)
+        layout.addWidget(self.documents)
         layout.addWidget(self.accept_button)
         layout.addWidget(self.outcome, 2)
 
@@ -105,7 +135,9 @@ class AcceptStep(StepWidget):
         self.intro.setVisible(not done)
         self.accept_button.setVisible(not done)
         self.outcome.setVisible(done)
+        self.documents.setVisible(done)
         if result is not None:
+            self._show_documents(result)
             self.status.setText(
                 "<span style='font-size: 18px; color: #1b5e20;'><b>"
                 + escape(_("已受理，案件编号 {number}").format(number=result.number))
@@ -146,6 +178,68 @@ class AcceptStep(StepWidget):
         else:
             self.status.clear()
         self.accept_button.setEnabled(not self.page.problems and plan is not None)
+
+    # --- documents to hand over ----------------------------------------------------------
+
+    def _licenses(self) -> list[SubCaseView]:
+        result = self.page.result
+        return [s for s in result.sub_cases if s.license_number] if result else []
+
+    def _show_documents(self, result: AcceptedCase) -> None:
+        while (item := self.documents_grid.takeAt(0)) is not None:
+            if (old := item.widget()) is not None:
+                old.deleteLater()
+        receipt = partial(self.print_document, PrintKind.receipt)
+        buttons: list[tuple[str, str, Callable[[], None]]] = [
+            ("printReceipt", _("打印受理通知书 (F7)"), receipt)
+        ]
+        if any(s.route is Route.commitment for s in result.sub_cases):
+            letters = partial(self.print_document, PrintKind.letter)
+            buttons.append(("printLetters", _("打印告知承诺书 (F8)"), letters))
+        for n, (sub, keys) in enumerate(zip(self._licenses(), LICENSE_KEYS, strict=False)):
+            buttons.append(
+                (
+                    f"printLicense{n + 1}",
+                    _("打印证照：{item} ({keys})").format(item=_short(sub.item_name), keys=keys),
+                    partial(self.print_license, n),
+                )
+            )
+        buttons.append(("printMore", _("全部文书… (Ctrl+P)"), self.print_documents))
+        for n, (name, text, slot) in enumerate(buttons):
+            button = named(QPushButton(text), name)
+            button.clicked.connect(lambda _checked=False, slot=slot: slot())
+            self.documents_grid.addWidget(button, n // 3, n % 3)
+
+    def _can_print(self) -> bool:
+        return self.page.result is not None and self.page.state.step is Step.accept
+
+    def print_document(self, kind: PrintKind) -> None:
+        """The receipt or the letters of the case just accepted, in the print preview."""
+        result = self.page.result
+        if result is None or not self._can_print():
+            return
+        if kind is PrintKind.letter and not any(
+            s.route is Route.commitment for s in result.sub_cases
+        ):
+            return
+        page = self.page
+        open_preview(page, page.ctx, page.actor, bus_of(page), kind, result.number)
+
+    def print_license(self, n: int) -> None:
+        licenses = self._licenses()
+        if not self._can_print() or n >= len(licenses):
+            return
+        number = licenses[n].license_number
+        assert number is not None
+        page = self.page
+        open_preview(page, page.ctx, page.actor, bus_of(page), PrintKind.license, number)
+
+    def print_documents(self) -> None:
+        """Ctrl+P: any document of the case just accepted (the one-code sheet too)."""
+        result = self.page.result
+        if result is not None:
+            page = self.page
+            print_case_documents(page, page.ctx, page.actor, bus_of(page), result.number)
 
     def enter(self) -> None:
         if self.page.result is not None:
