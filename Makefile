@@ -6,7 +6,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # editable_mode=compat: a plain path in a .pth file, no import hook on every start-up
 # (setuptools calls the mode transitional; the plain editable install is the fallback).
 
-.PHONY: run test lint typecheck contracts pytest bench messages clean
+.PHONY: run test lint typecheck contracts pytest bench messages doc-images clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "hall needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
@@ -43,6 +43,10 @@ lint: $(VENV)/.installed-test
 ## Benchmarks: each figure beside a baseline measured in the same run.
 bench: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.run
+
+## The README's pictures of a license and a commitment letter, printed from the demo hall.
+doc-images: $(VENV)/.installed-run
+	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_images.py
 
 ## Extract the translatable strings (source language: Simplified Chinese) and compile catalogs.
 messages: $(VENV)/.installed-test
