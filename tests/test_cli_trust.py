@@ -217,8 +217,12 @@ def test_verify_json_gives_the_verdict(keyed, capsys) -> None:
     data = json.loads(out)
     assert code == 0 and data["verdict"] == "valid" and data["valid"] is True
     assert data["facts"]["number"] == FACTS.number and data["key"]["current"] is True
+    # What the code says is at the top too, for scripts.
+    assert (data["kind"], data["number"], data["holder"]) == ("license", FACTS.number, FACTS.holder)
     code, out, _ = run(capsys, "verify", "--json", "HL1:ZZZ")
-    assert code == 1 and json.loads(out)["verdict"] == "malformed"
+    data = json.loads(out)
+    assert code == 1 and data["verdict"] == "malformed" and data["valid"] is False
+    assert data["kind"] is None and data["number"] is None and data["holder"] is None
 
 
 def test_verify_reads_a_scan_from_standard_input(keyed, capsys, monkeypatch) -> None:

@@ -4,6 +4,7 @@ codes it signs); the caller checks the permission."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -37,7 +38,7 @@ from hall.services.labels import (
     route_name,
     sub_case_status_name,
 )
-from hall.services.licenses import case_licenses, ensure_signed, license_facts
+from hall.services.licenses import LicenseView, case_licenses, ensure_signed, license_facts
 from hall.services.masking import mask_applicant_code, mask_phone
 from hall.services.payload import MAX_TEXT, DocumentFacts, DocumentKind
 from hall.services.queue import people_ahead, priority_name
@@ -68,6 +69,20 @@ def joined_codes(codes: list[str]) -> str:
     if len(text) <= MAX_TEXT:
         return text
     return _("{first}等{count}项").format(first=codes[0], count=len(codes))
+
+
+# The license numbers a one-code sheet's code can carry and still be a code that phone
+# cameras read from paper (payload.MAX_PAYLOAD); a larger case carries its item codes.
+_ONE_CODE_NUMBERS = 200
+
+
+def one_code_item(views: Sequence[LicenseView]) -> str:
+    """What the one-code sheet's code says of its licenses: their numbers, or for a
+    case with very many, their item codes (the verifier then finds them by case)."""
+    numbers = ",".join(v.number for v in views)
+    if len(numbers) <= _ONE_CODE_NUMBERS:
+        return numbers
+    return joined_codes([v.item_code for v in views])
 
 
 def _sign(
@@ -280,7 +295,7 @@ def one_code(
         case.number,
         applicant.name,
         applicant.code,
-        joined_codes([v.item_code for v in views]),
+        one_code_item(views),
         today,
     )
     return doc.OneCodeSheet(

@@ -95,7 +95,9 @@ class Verification:
         return _(VERDICT_TEXT[self.verdict])
 
     def to_json(self) -> dict[str, object]:
-        facts = self.facts.to_json() if self.facts else {}
+        unread = dict.fromkeys(("kind", "number", "holder", "holder_code", "item", "issued",
+                                "valid_until", "signed", "key_id"))  # fmt: skip
+        facts = self.facts.to_json() if self.facts else unread
         return {
             # What the code says, at the top for scripts (and again under "facts").
             **facts,
@@ -134,10 +136,13 @@ def fact_rows(result: Verification, zone: tzinfo) -> list[tuple[str, str]]:
         (_("证件号码"), mask_applicant_code(facts.holder_code)),
         (_("事项"), facts.item),
         (_("签发日期"), facts.issued.isoformat()),
-        (_("有效期至"), facts.valid_until.isoformat() if facts.valid_until else _("长期")),
         (_("二维码生成"), facts.signed.isoformat() if facts.signed else ""),
         (_("签名密钥"), facts.key_id),
     ]
+    if facts.valid_until is not None:
+        rows.insert(6, (_("有效期至"), facts.valid_until.isoformat()))
+    elif facts.kind is DocumentKind.license:  # a license without an end date is long-term
+        rows.insert(6, (_("有效期至"), _("长期")))
     if result.revocation is not None:
         at = result.revocation.at.astimezone(zone)
         rows.append((_("撤销"), f"{at:%Y-%m-%d %H:%M} {result.revocation.reason}"))

@@ -4,7 +4,7 @@ their case when scanned."""
 from __future__ import annotations
 
 import io
-from datetime import date, time, timedelta
+from datetime import UTC, date, time, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -28,8 +28,9 @@ from hall.services.licenses import approve_sub_case, license_number, valid_until
 from hall.services.payload import DocumentKind
 from hall.services.queue import book_appointment, ensure_categories, issue_ticket
 from hall.services.signing import init_keys
-from hall.services.verification import Verdict, revoke_document, verify_payload
+from hall.services.verification import Verdict, fact_rows, revoke_document, verify_payload
 
+from ..printing.render import decode_codes
 from .test_cases import CLERK, accept, accept_person
 
 GUIDE = Actor("guide01", Role.guide, "C01", "王芳")
@@ -119,7 +120,7 @@ def test_the_documents_of_a_case_in_order(keyed) -> None:
         prepare_document(keyed, CLERK, PrintKind.letter, person.number)
 
 
-def test_receipt_holds_the_case_and_its_code_opens_it(keyed) -> None:
+def test_receipt_holds_the_case_and_its_code_opens_it(keyed, qapp) -> None:
     case = accept(keyed)
     document = prepare_document(keyed, CLERK, PrintKind.receipt, case.number)
     text = text_of(document.pdf)
@@ -129,6 +130,16 @@ def test_receipt_holds_the_case_and_its_code_opens_it(keyed) -> None:
         signed = list(s.scalars(select(AuditEntry).where(AuditEntry.action == "document.sign")))
     payload = signed[-1].after
     assert payload["kind"] == "receipt" and payload["number"] == case.number
+    # A receipt has no validity: its verification shows no "valid until" line; a
+    # license does.
+    pages = len(PdfReader(io.BytesIO(document.pdf)).pages)
+    codes = [t for p in range(pages) for f, t in decode_codes(document.pdf, p) if "QR" in f]
+    assert len(codes) == 1
+    receipt_rows = dict(fact_rows(verify_payload(keyed, codes[0]), UTC))
+    assert receipt_rows["编号"] == case.number and "有效期至" not in receipt_rows
+    detail = case_detail(keyed, CLERK, case.number)
+    license_rows = dict(fact_rows(verify_payload(keyed, detail.licenses[0].qr_payload), UTC))
+    assert license_rows["有效期至"] == "2031-11-22"
 
 
 def test_a_second_handover_is_a_copy_and_both_are_audited(keyed) -> None:
@@ -250,3 +261,22 @@ DOCUMENT_SAMPLES = {
     ),
 }
 DOCUMENT_SETUP = dict.fromkeys(DOCUMENT_SAMPLES, _documents_setup)
+
+
+def test_the_one_code_carries_every_license_of_the_case(keyed) -> None:
+    from hall.services.document_data import one_code_item
+
+    case = accept(keyed, scope=("H0101", "F1040"))
+    sheet = prepare_document(keyed, CLERK, PrintKind.onecode, case.number)
+    text = text_of(sheet.pdf).replace("\n", "")  # a long number may wrap in its cell
+    numbers = [s.license_number for s in case.sub_cases if s.license_number]
+    assert len(numbers) == 2 and all(n in text for n in numbers)
+    with keyed.uow() as s:
+        signed = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "document.sign").order_by(AuditEntry.seq)
+        ).all()
+    assert signed[-1].after["kind"] == "one_code"
+    views = case_detail(keyed, CLERK, case.number).licenses
+    assert one_code_item(views) == ",".join(numbers)
+    many = views * 10  # a very large case: its item codes instead
+    assert one_code_item(many).startswith("SAMR-001,SAMR-002,")
