@@ -66,6 +66,14 @@ def cmd_init(args: argparse.Namespace, ctx: AppContext) -> int:
                 n=report.applicants_loaded, m=report.credit_records_loaded
             )
         )
+    if report.demo_day is not None:
+        day = report.demo_day
+        print(
+            _("演示：已受理案件{n}件（{cases}），排队号 {tickets}，预约号 {appointments}。").format(
+                n=len(day.cases), cases="、".join(day.cases), tickets="、".join(day.tickets),
+                appointments="、".join(day.appointments),
+            )
+        )  # fmt: skip
     if report.key_created:
         print(_("已生成文书签名密钥，私钥保存在{store}。").format(store=ctx.secrets().description))
     else:

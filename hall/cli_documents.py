@@ -10,18 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from hall.cli_auth import acting_actor, signed
-from hall.core.errors import HallError
+from hall.core.errors import HallError, os_reason
 from hall.core.files import write_atomically
-from hall.core.i18n import _
+from hall.core.i18n import N_, _
 from hall.services.context import AppContext
 
 _KIND_HELP = {
-    "receipt": "受理通知书（按案件编号）",
-    "letter": "案件的全部告知承诺书（按案件编号）",
-    "onecode": "证照信息一码展示（按案件编号）",
-    "license": "证照（按证照编号）",
-    "ticket": "排队号（按号码，如 A012；其他日期写作 2026-12-01/A012）",
-    "slip": "预约单（按预约号）",
+    "receipt": N_("受理通知书（按案件编号）"),
+    "letter": N_("案件的全部告知承诺书（按案件编号）"),
+    "onecode": N_("证照信息一码展示（按案件编号）"),
+    "license": N_("证照（按证照编号）"),
+    "ticket": N_("排队号（按号码，如 A012；其他日期写作 2026-12-01/A012）"),
+    "slip": N_("预约单（按预约号）"),
 }
 
 
@@ -29,17 +29,26 @@ def cmd_print(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.services.documents import How, PrintKind, prepare_document, record_handover
 
     out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        raise HallError(
+            _("请给出以 .pdf 结尾的文件名，如 {name}。").format(name=out.with_suffix(".pdf").name)
+        )
     if not out.parent.is_dir():
         raise HallError(_("保存文件的文件夹不存在：{path}").format(path=out.parent))
     actor = acting_actor(ctx, args)
     document = prepare_document(ctx, actor, PrintKind(args.kind), args.number)
     try:
-        write_atomically(out, document.pdf)
+        # Recorded as handed over just before the file appears: a failure of either
+        # leaves neither (the record is audited; a file without one would not be).
+        write_atomically(
+            out,
+            document.pdf,
+            before_replace=lambda: record_handover(ctx, actor, document, How.file),
+        )
     except OSError as exc:
         raise HallError(
-            _("无法写入文件 {path}：{reason}").format(path=out, reason=exc.strerror or exc)
+            _("无法写入文件 {path}：{reason}。").format(path=out, reason=os_reason(exc))
         ) from exc
-    record_handover(ctx, actor, document, How.file)
     copy = _("（补打第{n}次）").format(n=document.copy) if document.copy else ""
     print(_("已生成{title}{copy}：{path}").format(title=document.title, copy=copy, path=out))
     return 0

@@ -213,14 +213,13 @@ def cmd_verify(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _code_in_image(path: Path) -> str:
-    """The document code in a picture: ours first, else whatever QR code it shows."""
-    from hall.services.code_image import read_codes_from_file
-    from hall.services.payload import PREFIX
+    """The document code in a picture: ours first, else whatever code it shows."""
+    from hall.services.code_image import payload_of, read_codes_from_file
 
-    codes = read_codes_from_file(path)
-    if not codes:
+    code = payload_of(read_codes_from_file(path))
+    if code is None:
         raise ValidationError(_("图片中没有找到二维码。请拍清楚、拍完整后再试。"))
-    return next((c for c in codes if c.startswith(PREFIX)), codes[0])
+    return code
 
 
 def cmd_audit_verify(args: argparse.Namespace, ctx: AppContext) -> int:

@@ -144,3 +144,29 @@ def test_verify_image_errors_are_told_plainly(demo, capsys, tmp_path) -> None:
     assert code == 1 and "没有找到二维码" in err
     code, _out, err = run(capsys, "verify")
     assert code == 1 and "--image" in err
+
+
+def test_print_wants_a_pdf_name_and_verify_image_points_pdfs_to_the_window(
+    demo, capsys, tmp_path
+) -> None:
+    number = first_case(capsys)["number"]
+    code, _out, err = run(capsys, "print", "receipt", number, "--out", str(tmp_path / "r.txt"))
+    assert code == 1 and ".pdf" in err and not list(tmp_path.iterdir())
+    out = tmp_path / "r.pdf"
+    assert run(capsys, "print", "receipt", number, "--out", str(out))[0] == 0
+    code, _out, err = run(capsys, "verify", "--image", str(out))
+    assert code == 1 and "核验文书二维码" in err
+
+
+def test_a_handover_that_cannot_be_recorded_leaves_no_file(demo, capsys, tmp_path, monkeypatch):
+    from hall.core.errors import Conflict
+    from hall.services import documents
+
+    def refuse(*_args, **_kwargs):
+        raise Conflict("记录失败")
+
+    monkeypatch.setattr(documents, "record_handover", refuse)
+    number = first_case(capsys)["number"]
+    code, _out, err = run(capsys, "print", "receipt", number, "--out", str(tmp_path / "r.pdf"))
+    assert code == 1 and "记录失败" in err
+    assert list(tmp_path.iterdir()) == []

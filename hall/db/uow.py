@@ -19,6 +19,9 @@ from hall.core.i18n import _
 
 log = logging.getLogger(__name__)
 
+#: The execution option that makes :mod:`hall.db.engine` begin with ``BEGIN IMMEDIATE``.
+IMMEDIATE = "hall_immediate"
+
 
 class UnitOfWork:
     def __init__(self, engine: Engine) -> None:
@@ -26,9 +29,15 @@ class UnitOfWork:
         self._factory = sessionmaker(engine, expire_on_commit=False)
 
     @contextmanager
-    def __call__(self) -> Iterator[Session]:
+    def __call__(self, *, write: bool = False) -> Iterator[Session]:
+        """A transaction. ``write`` takes SQLite's write lock at once (``BEGIN
+        IMMEDIATE``, waiting for it as long as the busy timeout): a transaction that
+        reads and then writes would otherwise fail outright when another connection
+        wrote in between, since its snapshot can no longer become a write."""
         session = self._factory()
         try:
+            if write:
+                session.connection(execution_options={IMMEDIATE: True})
             yield session
             session.commit()
         except DBAPIError as exc:

@@ -88,7 +88,14 @@ def _supplement(after: dict[str, Any]) -> str:
     return _("一次性告知补正：{names}").format(names=names)
 
 
+def _approve(after: dict[str, Any]) -> str:
+    licence = _text(after, "license")
+    text = _("部门审查通过：{item}").format(item=_text(after, "item"))
+    return text + (_("，核发证照 {number}").format(number=licence) if licence else "")
+
+
 _DESCRIBE: dict[str, Callable[[dict[str, Any]], str]] = {
+    "sub_case.approve": _approve,
     "case.accept": _accept,
     "sub_case.deadline_recount": _recount,
     "verification_task.due_recount": _due_recount,

@@ -11,6 +11,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from hall.core.errors import ValidationError
 from hall.core.i18n import _
+from hall.services.payload import PREFIX
 
 # A phone photo is a few MB; a scan of an A4 page at 600 dpi about 35 million pixels.
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -32,6 +33,14 @@ def read_codes(image: Image.Image) -> list[str]:
     return [r.text for r in found if r.text]
 
 
+def payload_of(codes: list[str]) -> str | None:
+    """The code to verify among those found: the first that looks like one of ours
+    (a license also carries a barcode), else the first; None when there is none."""
+    ours = [c for c in codes if c.strip().startswith(PREFIX)]
+    found = ours or codes
+    return found[0] if found else None
+
+
 def read_codes_from_file(path: Path) -> list[str]:
     """:func:`read_codes` of the picture at ``path`` (PNG, JPEG, TIFF, BMP, GIF, WebP).
 
@@ -44,6 +53,12 @@ def read_codes_from_file(path: Path) -> list[str]:
     if size > MAX_FILE_BYTES:
         raise ValidationError(_("图片文件太大（超过50 MB），请换一张照片或扫描件。"))
     try:
+        with path.open("rb") as head:
+            pdf = head.read(5) == b"%PDF-"
+        if pdf:
+            raise ValidationError(
+                _("这是PDF文件：请在程序的“核验文书二维码”窗口中打开它，或用文书的照片、扫描图片。")
+            )
         with Image.open(path) as image:
             if image.width * image.height > MAX_PIXELS:
                 raise ValidationError(_("图片分辨率太高，请换一张照片或扫描件。"))

@@ -8,6 +8,7 @@ the answers to the form are filled in here, from the registry and plausible valu
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
@@ -15,15 +16,26 @@ from typing import Any
 from sqlalchemy import select
 
 from hall.core.clock import local_today
+from hall.core.errors import ValidationError
 from hall.models import Applicant, SubCase
 from hall.models.enums import FieldType, MaterialStatus, Priority, ProofMode, Role, SubCaseStatus
 from hall.services.applicants import ApplicantInput
 from hall.services.audit import Actor, record
 from hall.services.context import AppContext
 from hall.services.derive import Plan, PlannedField
+from hall.services.identifiers import validate_mobile
 from hall.services.intake import accept_case, plan_application
 from hall.services.licenses import approve_sub_case
 from hall.services.queue import book_appointment, ensure_categories, issue_ticket
+
+
+@dataclass(frozen=True)
+class DemoDay:
+    """What the demo day made, to tell the person who set it up."""
+
+    cases: tuple[str, ...]
+    tickets: tuple[str, ...]
+    appointments: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -78,7 +90,16 @@ _MULTILINE = {
 }
 
 
-def _answer(field: PlannedField, applicant: Applicant, today: date, plan: Plan) -> Any:
+def _mobile(applicant: Applicant) -> str:
+    """The applicant's own mobile number, or one made from its code (distinct per
+    applicant, fictional)."""
+    try:
+        return validate_mobile(applicant.phone or "")
+    except ValidationError:
+        return "139" + f"{zlib.crc32(applicant.code.encode()) % 10**8:08d}"
+
+
+def _answer(field: PlannedField, applicant: Applicant, today: date, plan: Plan, person: str) -> Any:
     f = field.field
     facts = {
         "applicant_name": applicant.name,
@@ -92,9 +113,9 @@ def _answer(field: PlannedField, applicant: Applicant, today: date, plan: Plan) 
     if f.type is FieldType.uscc:
         return applicant.code
     if f.type is FieldType.id_number:
-        return "320305198507153217"
+        return person
     if f.type is FieldType.mobile:
-        return "13905162218"
+        return _mobile(applicant)
     if f.type is FieldType.date:
         return (today + timedelta(days=30)).isoformat()
     if f.type is FieldType.boolean:
@@ -114,14 +135,15 @@ def _answer(field: PlannedField, applicant: Applicant, today: date, plan: Plan) 
     return "—"
 
 
-def _accept(ctx: AppContext, spec: DemoCase) -> None:
+def _accept(ctx: AppContext, spec: DemoCase, person: str) -> str | None:
+    """Accept ``spec`` (its legal representative's ID number ``person``); its number."""
     today = local_today(ctx.clock)
     plan = plan_application(ctx, scope=spec.scope, applicant_code=spec.applicant, on=today)
     with ctx.uow() as session:
         applicant = session.scalar(select(Applicant).where(Applicant.code == spec.applicant))
     if applicant is None:
-        return
-    answers = {f.field.key: _answer(f, applicant, today, plan) for f in plan.fields}
+        return None
+    answers = {f.field.key: _answer(f, applicant, today, plan, person) for f in plan.fields}
     # At the counter every paper material was handed over and every data check came back.
     status = {
         m.name: MaterialStatus.received
@@ -152,26 +174,28 @@ def _accept(ctx: AppContext, spec: DemoCase) -> None:
                        "license": issued.number if issued else None},
                 rows=[sub, *([issued] if issued else [])],
             )  # fmt: skip
+    return case.number
 
 
-def load_demo_day(ctx: AppContext) -> int:
-    """Accept the demo cases, issue the morning's tickets and book appointments.
-    Returns the number of cases accepted."""
+def load_demo_day(ctx: AppContext, people: list[str]) -> DemoDay:
+    """Accept the demo cases (their legal representatives' ID numbers taken from
+    ``people``), issue the morning's tickets and book appointments."""
     with ctx.uow() as session:
         ensure_categories(session)
-    for spec in DEMO_CASES:
-        _accept(ctx, spec)
-    for letter, priority in (
-        ("A", Priority.none), ("B", Priority.none), ("B", Priority.elderly), ("B", Priority.none),
-        ("C", Priority.none), ("D", Priority.none), ("B", Priority.none),
-    ):  # fmt: skip
-        issue_ticket(ctx, GUIDE, letter, priority)
+    numbers = [_accept(ctx, spec, people[n % len(people)]) for n, spec in enumerate(DEMO_CASES)]
+    tickets = [
+        issue_ticket(ctx, GUIDE, letter, priority)[0].number
+        for letter, priority in (
+            ("A", Priority.none), ("B", Priority.none), ("B", Priority.elderly),
+            ("B", Priority.none), ("C", Priority.none), ("D", Priority.none),
+            ("B", Priority.none),
+        )
+    ]  # fmt: skip
     tomorrow = ctx.calendar().add_workdays(local_today(ctx.clock), 1).day
-    book_appointment(
-        ctx, GUIDE, "B", tomorrow, (time(9, 0), time(9, 30)), "王建国", "13805161234",
-        "92320305MA1PU3B465",
-    )  # fmt: skip
-    book_appointment(
-        ctx, GUIDE, "C", tomorrow, (time(10, 0), time(10, 30)), "李秀英", "13952267788"
-    )
-    return len(DEMO_CASES)
+    booked = [
+        book_appointment(ctx, GUIDE, "B", tomorrow, (time(9, 0), time(9, 30)), "王建国",
+                         "13805161234", "92320305MA1PU3B465")[0].number,
+        book_appointment(ctx, GUIDE, "C", tomorrow, (time(10, 0), time(10, 30)), "李秀英",
+                         "13952267788")[0].number,
+    ]  # fmt: skip
+    return DemoDay(tuple(n for n in numbers if n), tuple(tickets), tuple(booked))

@@ -25,10 +25,10 @@ from hall.models import (
     User,
     VerificationTask,
 )
-from hall.models.enums import MaterialStatus, SubCaseStatus
+from hall.models.enums import MaterialStatus, Route, SubCaseStatus
 from hall.printing import data as doc
 from hall.services.audit import Actor
-from hall.services.catalog_views import CatalogSnapshot
+from hall.services.catalog import load_snapshot
 from hall.services.commitment_text import notification
 from hall.services.context import AppContext
 from hall.services.labels import (
@@ -44,13 +44,21 @@ from hall.services.payload import MAX_TEXT, DocumentFacts, DocumentKind
 from hall.services.queue import people_ahead, priority_name
 from hall.services.signing import sign_in
 
-# Materials the applicant has handed over or that the hall settled itself.
+# What the receipt says of each checklist line: settled (handed over, verified, covered
+# by the commitment, or not to be asked for); still owed by the applicant (容缺, 补正, a
+# fact the platform could not confirm); being checked by the hall itself.
 _SETTLED = {
     MaterialStatus.received,
     MaterialStatus.verified,
     MaterialStatus.covered_by_commitment,
     MaterialStatus.not_required,
 }
+_OWED = {
+    MaterialStatus.deferred,
+    MaterialStatus.supplement_requested,
+    MaterialStatus.not_confirmed,
+}
+_CHECKING = {MaterialStatus.pending, MaterialStatus.verification_requested}
 
 
 def issuer(session: Session, ctx: AppContext, counter: str, username: str) -> doc.Issuer:
@@ -124,6 +132,11 @@ def receipt(session: Session, ctx: AppContext, actor: Actor, case: Case, copy: i
             .order_by(MaterialCheck.position)
         )
     )
+    calendar = ctx.calendar()
+
+    def provisional(day: date | None) -> bool:
+        return day is not None and not calendar.knows(day.year)
+
     items = tuple(
         doc.ReceiptItem(
             code=s.item_code,
@@ -134,7 +147,9 @@ def receipt(session: Session, ctx: AppContext, actor: Actor, case: Case, copy: i
             outcome=sub_case_status_name(s.status),
             promised_deadline=s.promised_deadline,
             statutory_deadline=s.statutory_deadline,
-            deadline_provisional=s.deadline_provisional,
+            promised_provisional=s.deadline_provisional and provisional(s.promised_deadline),
+            statutory_provisional=s.deadline_provisional and provisional(s.statutory_deadline),
+            accepted=s.route is not Route.cancelled,
         )
         for s in subs
     )
@@ -164,7 +179,8 @@ def receipt(session: Session, ctx: AppContext, actor: Actor, case: Case, copy: i
         accepted_at=case.accepted_at.astimezone(ctx.clock.zone),
         items=items,
         received=tuple(line(m) for m in materials if m.status in _SETTLED),
-        pending=tuple(line(m) for m in materials if m.status not in _SETTLED),
+        pending=tuple(line(m) for m in materials if m.status in _OWED),
+        checking=tuple(line(m) for m in materials if m.status in _CHECKING),
         qr=qr,
         contact=_contact(case, applicant),
         copy=copy,
@@ -184,15 +200,17 @@ def commitment_subs(session: Session, case: Case) -> list[SubCase]:
 
 
 def letters(
-    session: Session, ctx: AppContext, actor: Actor, case: Case, catalog: CatalogSnapshot, copy: int
+    session: Session, ctx: AppContext, actor: Actor, case: Case, copy: int
 ) -> tuple[doc.CommitmentLetter, ...]:
+    """Every commitment letter of ``case``, in the words of the catalog version it was
+    accepted under (a reprint says what the applicant signed)."""
     applicant = session.get_one(Applicant, case.applicant_id)
+    catalog = ctx.catalog()
+    if catalog.version_id != case.catalog_version_id:
+        catalog = load_snapshot(ctx, case.catalog_version_id)
     out = []
     for sub in commitment_subs(session, case):
-        item = catalog.items.get(sub.item_code)
-        if item is None:  # an item since dropped from the catalog: its letter as signed
-            continue
-        text = notification(item)
+        text = notification(catalog.item(sub.item_code))
         commitment = session.scalar(select(Commitment).where(Commitment.sub_case_id == sub.id))
         task = session.scalar(
             select(VerificationTask).where(VerificationTask.sub_case_id == sub.id)
@@ -208,8 +226,7 @@ def letters(
             applicant.code,
             sub.item_code,
             case.accepted_on,
-            task.due_date if task else None,
-        )
+        )  # no end date: the letter is scanned for supervision after its due date too
         out.append(
             doc.CommitmentLetter(
                 issuer=issuer(session, ctx, case.counter, case.accepted_by),
@@ -233,6 +250,7 @@ def letters(
                 address=_answer(case, "business_address", applicant.address),
                 contact=_contact(case, applicant),
                 verification_due=task.due_date if task else None,
+                verification_due_provisional=bool(task and task.due_provisional),
                 copy=copy,
             )
         )
@@ -266,6 +284,7 @@ def license(
         legal_representative=_answer(case, "legal_representative", applicant.legal_representative),
         address=_answer(case, "business_address", applicant.address),
         copy=copy,
+        filing=session.get_one(SubCase, row.sub_case_id).route is Route.filing,
     )
 
 

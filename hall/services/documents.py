@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +22,7 @@ from hall import printing
 from hall.core.clock import local_today
 from hall.core.errors import Conflict, NotFound, ValidationError
 from hall.core.i18n import N_, _
-from hall.models import Case, DocumentPrint, License, Ticket
+from hall.models import Case, DocumentPrint, License, RevokedDocument, Ticket
 from hall.services import document_data
 from hall.services.audit import Actor, record
 from hall.services.cases import find_case
@@ -29,7 +30,7 @@ from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.licenses import case_licenses, find_license
 from hall.services.payload import DocumentKind
-from hall.services.permissions import Permission, guarded
+from hall.services.permissions import Permission, guarded, require
 from hall.services.queue import find_appointment, find_ticket
 from hall.services.verification import Verdict, Verification, verify_payload
 
@@ -112,37 +113,40 @@ def _ticket(session: Session, ctx: AppContext, ref: str) -> Ticket:
     return find_ticket(session, ref, day)
 
 
+#: Gathers a document's facts for a copy number (inside the transaction, signing its
+#: codes) and lays them out (after it, holding no lock while reportlab works).
+Gather = Callable[[int], Any]
+Layout = Callable[[Any], bytes]
+
+
 def _build(
     session: Session, ctx: AppContext, actor: Actor, kind: PrintKind, ref: str
-) -> tuple[str, str, Callable[[int], bytes]]:
-    """The document's own number, its title and a function laying it out for a copy."""
+) -> tuple[str, str, Gather, Layout]:
+    """The document's own number, its title, and how to gather and lay it out."""
     if kind is PrintKind.license:
         row = find_license(session, ref)
+        _refuse_revoked(session, row)
         return (
             row.number,
             f"{row.title} {row.number}",
-            lambda copy: printing.license_pdf(
-                document_data.license(session, ctx, actor, row, copy)
-            ),
+            lambda copy: document_data.license(session, ctx, actor, row, copy),
+            printing.license_pdf,
         )
     if kind is PrintKind.ticket:
         ticket = _ticket(session, ctx, ref)
-        number = f"{ticket.day.isoformat()}/{ticket.number}"
         return (
-            number,
+            f"{ticket.day.isoformat()}/{ticket.number}",
             f"{kind_title(kind)} {ticket.number}",
-            lambda copy: printing.ticket_pdf(
-                document_data.ticket(session, ctx, actor, ticket, copy)
-            ),
+            lambda copy: document_data.ticket(session, ctx, actor, ticket, copy),
+            printing.ticket_pdf,
         )
     if kind is PrintKind.slip:
         appointment = find_appointment(session, ref)
         return (
             appointment.number,
             f"{kind_title(kind)} {appointment.number}",
-            lambda copy: printing.slip_pdf(
-                document_data.slip(session, ctx, actor, appointment, copy)
-            ),
+            lambda copy: document_data.slip(session, ctx, actor, appointment, copy),
+            printing.slip_pdf,
         )
     case = find_case(session, ref)
     title = f"{kind_title(kind)} {case.number}"
@@ -150,49 +154,97 @@ def _build(
         return (
             case.number,
             title,
-            lambda copy: printing.receipt_pdf(
-                document_data.receipt(session, ctx, actor, case, copy)
-            ),
+            lambda copy: document_data.receipt(session, ctx, actor, case, copy),
+            printing.receipt_pdf,
         )
     if kind is PrintKind.letter:
         if not document_data.commitment_subs(session, case):
             raise NotFound(
                 _("案件 {number} 没有告知承诺事项，没有告知承诺书。").format(number=case.number)
             )
-        catalog = ctx.catalog()
         return (
             case.number,
             title,
-            lambda copy: printing.letters_pdf(
-                document_data.letters(session, ctx, actor, case, catalog, copy)
-            ),
+            lambda copy: document_data.letters(session, ctx, actor, case, copy),
+            printing.letters_pdf,
         )
     if not _has_licenses(session, case):
         raise NotFound(_("案件 {number} 还没有核发的证照。").format(number=case.number))
     return (
         case.number,
         title,
-        lambda copy: printing.onecode_pdf(document_data.one_code(session, ctx, actor, case, copy)),
+        lambda copy: document_data.one_code(session, ctx, actor, case, copy),
+        printing.onecode_pdf,
     )
+
+
+def _refuse_revoked(session: Session, row: License) -> None:
+    """A revoked license is not printed again: the paper would say it is in force."""
+    revoked = session.scalar(
+        select(RevokedDocument).where(
+            RevokedDocument.kind == DocumentKind.license.value,
+            RevokedDocument.number == row.number,
+        )
+    )
+    if revoked is not None:
+        raise Conflict(
+            _("证照 {number} 已于{day}撤销（{reason}），不能再打印。").format(
+                number=row.number,
+                day=f"{revoked.revoked_at:%Y年%m月%d日}",
+                reason=revoked.reason,
+            )
+        )
 
 
 def _has_licenses(session: Session, case: Case) -> bool:
     return session.scalar(select(License.id).where(License.case_id == case.id).limit(1)) is not None
 
 
-@guarded(Permission.issue_documents)
+QUEUE_KINDS = frozenset({PrintKind.ticket, PrintKind.slip})
+
+
 def prepare_document(ctx: AppContext, actor: Actor, kind: PrintKind, ref: str) -> Document:
     """The document ``kind`` numbered ``ref``, laid out and with its codes signed, marked
     as a copy if it was handed over before. Nothing is recorded as handed over until
     :func:`record_handover` (a preview that is closed leaves no copy behind).
 
+    Tickets and slips are the guide's desk's (:func:`prepare_queue_document`), the
+    others the counter's (:func:`prepare_case_document`); each checks its own right."""
+    if kind in QUEUE_KINDS:
+        return prepare_queue_document(ctx, actor, kind, ref)
+    return prepare_case_document(ctx, actor, kind, ref)
+
+
+@guarded(Permission.accept_case)
+def prepare_case_document(ctx: AppContext, actor: Actor, kind: PrintKind, ref: str) -> Document:
+    """A receipt, the commitment letters, a license or the one-code sheet.
+
     Raises ``NotFound`` for an unknown number or a case without such a document,
-    ``SecretsUnavailable`` when the signing key cannot be used."""
-    with ctx.uow() as session:
-        number, title, layout = _build(session, ctx, actor, kind, ref.strip())
+    ``Conflict`` for a revoked license, ``SecretsUnavailable`` when the signing key
+    cannot be used."""
+    if kind in QUEUE_KINDS:
+        raise ValidationError(_("排队号和预约单不是案件文书。"))
+    return _prepare(ctx, actor, kind, ref)
+
+
+@guarded(Permission.issue_tickets)
+def prepare_queue_document(ctx: AppContext, actor: Actor, kind: PrintKind, ref: str) -> Document:
+    """A queue ticket or an appointment slip (``NotFound`` for an unknown number)."""
+    if kind not in QUEUE_KINDS:
+        raise ValidationError(_("这里只能打印排队号和预约单。"))
+    return _prepare(ctx, actor, kind, ref)
+
+
+def _prepare(ctx: AppContext, actor: Actor, kind: PrintKind, ref: str) -> Document:
+    # Every code made is the hall's signature: the right to sign, on top of the above.
+    require(ctx, actor, Permission.issue_documents, action="documents.prepare_document")
+    # The signing audit is written after reads: take the write lock first, and keep the
+    # transaction short (the layout, the slow part, runs after it).
+    with ctx.uow(write=True) as session:
+        number, title, gather, layout = _build(session, ctx, actor, kind, ref.strip())
         copy = _copies(session, kind, number)
-        pdf = layout(copy)
-    return Document(kind, number, title, pdf, copy)
+        facts = gather(copy)
+    return Document(kind, number, title, layout(facts), copy)
 
 
 @guarded(Permission.issue_documents)
@@ -201,7 +253,7 @@ def record_handover(ctx: AppContext, actor: Actor, document: Document, how: How)
     the original and handed over twice is one original and one copy in the records."""
     for _attempt in range(3):
         try:
-            with ctx.uow() as session:
+            with ctx.uow(write=True) as session:
                 copy = max(document.copy, _copies(session, document.kind, document.number))
                 row = DocumentPrint(
                     kind=document.kind.value,
@@ -226,17 +278,16 @@ def record_handover(ctx: AppContext, actor: Actor, document: Document, how: How)
     raise Conflict(_("其他窗口正在补打同一份文书，请重试。"))
 
 
-@guarded(Permission.issue_documents)
 def issue_document(
     ctx: AppContext, actor: Actor, kind: PrintKind, ref: str, how: How = How.file
 ) -> Document:
-    """Prepare and record in one go (the command line, which writes the file at once)."""
+    """Prepare and record in one go (each step checks its own right)."""
     document = prepare_document(ctx, actor, kind, ref)
     record_handover(ctx, actor, document, how)
     return document
 
 
-@guarded(Permission.issue_documents)
+@guarded(Permission.accept_case)
 def case_documents(ctx: AppContext, actor: Actor, ref: str) -> tuple[DocumentRef, ...]:
     """What can be printed for the case ``ref``: its receipt, its commitment letters,
     each license and the one-code sheet, in that order."""

@@ -109,24 +109,27 @@ def _category(session: Session, letter: str) -> QueueCategory:
 
 
 def people_ahead(session: Session, ticket: Ticket) -> int:
-    """Tickets of the same category and day still waiting that were issued earlier."""
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(Ticket)
-            .where(
-                Ticket.day == ticket.day,
-                Ticket.category_id == ticket.category_id,
-                Ticket.status == TicketStatus.waiting,
-                # Issued earlier; within the same instant, the lower number came first.
-                or_(
-                    Ticket.issued_at < ticket.issued_at,
-                    and_(Ticket.issued_at == ticket.issued_at, Ticket.number < ticket.number),
-                ),
-            )
-        )
-        or 0
+    """Tickets of the same category and day, still waiting, that will be called before
+    ``ticket``: those issued earlier; for a priority ticket only the earlier priority
+    ones (it is called before everyone else)."""
+    earlier = or_(
+        Ticket.issued_at < ticket.issued_at,
+        # Within the same instant, the lower number came first.
+        and_(Ticket.issued_at == ticket.issued_at, Ticket.number < ticket.number),
     )
+    stmt = (
+        select(func.count())
+        .select_from(Ticket)
+        .where(
+            Ticket.day == ticket.day,
+            Ticket.category_id == ticket.category_id,
+            Ticket.status == TicketStatus.waiting,
+            earlier,
+        )
+    )
+    if ticket.priority is not Priority.none:
+        stmt = stmt.where(Ticket.priority != Priority.none)
+    return int(session.scalar(stmt) or 0)
 
 
 def ticket_view(session: Session, row: Ticket) -> TicketView:

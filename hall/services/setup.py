@@ -21,7 +21,7 @@ from hall.services.audit import Actor, record
 from hall.services.auth import create_user
 from hall.services.catalog import BUNDLED_CATALOG, import_catalog, read_catalog_file
 from hall.services.context import AppContext
-from hall.services.demo_cases import load_demo_day
+from hall.services.demo_cases import DemoDay, load_demo_day
 from hall.services.passwords import check_rules
 from hall.services.queue import ensure_categories
 from hall.services.secrets import secrets_file, uses_file_store
@@ -55,7 +55,7 @@ class InitReport:
     counter: str | None
     key_created: bool = False
     demo_refused: bool = False  # a real installation: no demo accounts were added
-    demo_cases: int = 0
+    demo_day: DemoDay | None = None  # the demo's cases, tickets and appointments
 
 
 def initialise(
@@ -149,12 +149,13 @@ def initialise(
     with ctx.uow() as session:
         ensure_categories(session)
         has_cases = session.scalar(select(Case.id).limit(1)) is not None
-    cases = 0
+    day = None
     if demo_hall and not has_cases:
-        cases = load_demo_day(ctx)
+        people = [p["id_number"] for p in _read_registry().get("persons", [])]
+        day = load_demo_day(ctx, people or ["32030519711203530X"])
     return InitReport(
         not has_catalog, users, applicants, credits, ctx.counter, key_created, demo_refused,
-        cases,
+        day,
     )  # fmt: skip
 
 

@@ -149,6 +149,14 @@ def fact_rows(result: Verification, zone: tzinfo) -> list[tuple[str, str]]:
     return rows
 
 
+def _revocation_reason(facts: DocumentFacts, revoked: RevokedDocument) -> str:
+    if revoked.number == facts.number:
+        return revoked.reason
+    return _("其中的证照 {number} 已撤销：{reason}").format(
+        number=revoked.number, reason=revoked.reason
+    )
+
+
 def verify_payload(ctx: AppContext, text: str, *, today: date | None = None) -> Verification:
     """Check ``text`` (exactly as scanned) against this hall's keys and revocations."""
     try:
@@ -164,8 +172,21 @@ def verify_payload(ctx: AppContext, text: str, *, today: date | None = None) -> 
                 RevokedDocument.kind == facts.kind.value, RevokedDocument.number == facts.number
             )
         )
+        if revoked is None and facts.kind is DocumentKind.one_code:
+            # A one-code sheet says its licenses are in force: not once one is revoked.
+            revoked = session.scalar(
+                select(RevokedDocument)
+                .where(
+                    RevokedDocument.kind == DocumentKind.license.value,
+                    RevokedDocument.number.in_(facts.item.split(",")),
+                )
+                .order_by(RevokedDocument.revoked_at)
+                .limit(1)
+            )
         revocation = (
-            Revocation(revoked.reason, revoked.revoked_at, revoked.revoked_by) if revoked else None
+            Revocation(_revocation_reason(facts, revoked), revoked.revoked_at, revoked.revoked_by)
+            if revoked
+            else None
         )
     if key is None:
         return Verification(Verdict.unknown_key, facts)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hall.services.code_image import read_codes, read_codes_from_file
+from hall.services.code_image import payload_of, read_codes, read_codes_from_file
 from hall.services.payload import PREFIX
 from hall.ui.pdf_pages import pages_of_file, to_pil
+
+__all__ = ["IMAGE_SUFFIXES", "codes_in_file", "is_pdf", "payload_of"]
 
 #: What the open dialog offers (the names a file of each kind usually has).
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
@@ -39,10 +41,3 @@ def codes_in_file(path: Path) -> list[str]:
             return codes
         found += codes
     return found
-
-
-def payload_of(codes: list[str]) -> str | None:
-    """The code to verify: the first that looks like one of ours, else the first."""
-    ours = [c for c in codes if c.strip().startswith(PREFIX)]
-    found = ours or codes
-    return found[0] if found else None

@@ -1,7 +1,7 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from hall.core.errors import DatabaseError
 from hall.models import AuditEntry, Case, CreditRecord, OutboxEntry, SubCase
@@ -77,3 +77,25 @@ def test_foreign_keys_are_on_again_after_a_migration(tmp_path) -> None:
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+def test_a_write_transaction_holds_the_write_lock_from_its_start(ctx) -> None:
+    """A read-then-write transaction must not lose its write to another writer that
+    came in between (SQLite's snapshot cannot become a write): ``write=True`` takes the
+    lock before the first read."""
+    import sqlite3
+
+    other = sqlite3.connect(ctx.engine.url.database, timeout=0, isolation_level=None)
+    try:
+        with ctx.uow(write=True) as session:
+            session.execute(text("SELECT 1"))  # a read only, so far
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")  # free again once it committed
+        other.execute("ROLLBACK")
+        with ctx.uow() as session:
+            session.execute(text("SELECT 1"))
+            other.execute("BEGIN IMMEDIATE")  # a plain transaction takes no lock to read
+            other.execute("ROLLBACK")
+    finally:
+        other.close()

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from hall.core.errors import NotFound, SecretsUnavailable, ValidationError
+from hall.core.errors import Conflict, NotFound, SecretsUnavailable, ValidationError
 from hall.models import AuditEntry, DocumentPrint, License, SubCase
 from hall.models.enums import Priority, Role, SubCaseStatus
 from hall.services.audit import Actor
@@ -21,7 +21,9 @@ from hall.services.documents import (
     case_documents,
     case_of_code,
     issue_document,
+    prepare_case_document,
     prepare_document,
+    prepare_queue_document,
     record_handover,
 )
 from hall.services.licenses import approve_sub_case, license_number, valid_until
@@ -193,9 +195,12 @@ def test_no_key_means_no_document_and_a_clear_message(ctx) -> None:
 def test_tickets_count_the_people_ahead_and_number_per_category(keyed) -> None:
     first, _ = issue_ticket(keyed, GUIDE, "B")
     second, _ = issue_ticket(keyed, GUIDE, "b", Priority.elderly)
+    third, _ = issue_ticket(keyed, GUIDE, "B")
     other, _ = issue_ticket(keyed, GUIDE, "A")
     assert (first.number, second.number, other.number) == ("B001", "B002", "A001")
-    assert (first.people_ahead, second.people_ahead, other.people_ahead) == (0, 1, 0)
+    # The elderly applicant is called first: nobody ahead of B002; B003 waits for both.
+    assert (first.people_ahead, second.people_ahead, third.people_ahead) == (0, 0, 2)
+    assert other.people_ahead == 0
     ticket = prepare_document(keyed, GUIDE, PrintKind.ticket, "B002")
     text = text_of(ticket.pdf)
     assert "B002" in text and "优先（老年人）" in text
@@ -246,13 +251,13 @@ def _handover(ctx, a, i):
 
 
 DOCUMENT_SAMPLES = {
-    "documents.prepare_document": lambda ctx, a, i: prepare_document(
+    "documents.prepare_case_document": lambda ctx, a, i: prepare_case_document(
         ctx, a, PrintKind.receipt, _number(i)
+    ),
+    "documents.prepare_queue_document": lambda ctx, a, i: prepare_queue_document(
+        ctx, a, PrintKind.ticket, "A001"
     ),
     "documents.record_handover": _handover,
-    "documents.issue_document": lambda ctx, a, i: issue_document(
-        ctx, a, PrintKind.receipt, _number(i)
-    ),
     "documents.case_documents": lambda ctx, a, i: case_documents(ctx, a, _number(i)),
     "documents.case_of_code": lambda ctx, a, i: case_of_code(ctx, a, "HL1:X"),
     "queue.issue_ticket": lambda ctx, a, i: issue_ticket(ctx, a, "D"),
@@ -280,3 +285,49 @@ def test_the_one_code_carries_every_license_of_the_case(keyed) -> None:
     assert one_code_item(views) == ",".join(numbers)
     many = views * 10  # a very large case: its item codes instead
     assert one_code_item(many).startswith("SAMR-001,SAMR-002,")
+
+
+def test_each_desk_prints_its_own_documents(keyed, make_account) -> None:
+    """The guide hands out tickets and slips, the counter the case documents; a reviewer
+    neither (their decisions come back to the counter)."""
+    from hall.core.errors import PermissionDenied
+
+    case = accept(keyed, scope=("H0101",))
+    issue_ticket(keyed, GUIDE, "A")
+    reviewer = make_account("reviewer01", Role.reviewer, departments=("SAMR",))
+    assert prepare_document(keyed, GUIDE, PrintKind.ticket, "A001").copy == 0
+    with pytest.raises(PermissionDenied, match="受理申请"):
+        prepare_document(keyed, GUIDE, PrintKind.receipt, case.number)
+    number = case.sub_cases[0].license_number
+    with pytest.raises(PermissionDenied):
+        issue_document(keyed, reviewer, PrintKind.license, number)
+    with pytest.raises(PermissionDenied):
+        prepare_document(keyed, reviewer, PrintKind.ticket, "A001")
+
+
+def test_a_revoked_license_is_not_printed_again_and_its_sheet_no_longer_verifies(
+    keyed,
+) -> None:
+    case = accept(keyed, scope=("H0101", "F1040"))
+    sheet = prepare_document(keyed, CLERK, PrintKind.onecode, case.number)
+    detail = case_detail(keyed, CLERK, case.number)
+    food = detail.licenses[0].number
+    supervisor = Actor("super01", Role.supervisor, operator=True)
+    revoke_document(keyed, supervisor, DocumentKind.license, food, "虚假承诺")
+    with pytest.raises(Conflict, match="已于2026年11月23日撤销（虚假承诺）"):
+        prepare_document(keyed, CLERK, PrintKind.license, food)
+    [code] = [t for f, t in decode_codes(sheet.pdf) if "QR" in f]
+    result = verify_payload(keyed, code)
+    assert result.verdict is Verdict.revoked
+    assert result.revocation.reason == f"其中的证照 {food} 已撤销：虚假承诺"
+    # The sheet printed now says so in its table.
+    again = prepare_document(keyed, CLERK, PrintKind.onecode, case.number)
+    assert "已撤销" in text_of(again.pdf)
+
+
+def test_a_commitment_letter_stays_verifiable_after_its_verification_is_due(keyed) -> None:
+    case = accept(keyed, scope=("H0101",))
+    letter = prepare_document(keyed, CLERK, PrintKind.letter, case.number)
+    [code] = [t for f, t in decode_codes(letter.pdf) if "QR" in f]
+    result = verify_payload(keyed, code, today=date(2027, 6, 30))
+    assert result.valid and result.facts.valid_until is None
