@@ -9,6 +9,7 @@ parsed once and wrapped again each time the table measures or draws it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TypeAlias
 
@@ -37,19 +38,105 @@ PAD = 3  # points of padding left and right in a ruled table's cells
 ROW_LINES = 40
 
 
+# A run of ASCII letters, digits and -_./ is one word (a code, a number, a date): it
+# breaks only after a hyphen, unlike Chinese, which breaks between any two characters.
+_RUN = re.compile(r"([A-Za-z0-9_./-]+)|( +)|(.)", re.DOTALL)
+_SEGMENT = re.compile(r"[^-]*-+|[^-]+")
+
+
+def _atoms(text: str) -> list[str]:
+    """``text`` as the pieces a line may break between: each Chinese character, each run
+    of spaces, and each part of an ASCII word up to and including a hyphen. A character
+    that may not end a line (an opening bracket or quote) sticks to what follows it."""
+    from reportlab.lib.textsplit import ALL_CANNOT_END
+
+    atoms: list[str] = []
+    glue = ""
+    for word, spaces, char in _RUN.findall(text):
+        for part in _SEGMENT.findall(word) if word else [spaces or char]:
+            if part in ALL_CANNOT_END and not spaces:
+                glue += part
+                continue
+            atoms.append(glue + part)
+            glue = ""
+    if glue:
+        atoms.append(glue)
+    return atoms
+
+
+def _wrap_line(text: str, size: float, width: float, font: str) -> list[str]:
+    """One line of ``text`` (no newline in it) broken to ``width``: see :func:`wrap_text`."""
+    from reportlab.lib.textsplit import ALL_CANNOT_START
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.rl_config import _FUZZ
+
+    lines: list[str] = []
+    line, used = "", 0.0
+    for atom in _atoms(text):
+        atom_width = float(stringWidth(atom, font, size))
+        if atom.isspace():  # where a line may break; dropped where it does
+            if used + atom_width <= width + _FUZZ and (line or not lines):
+                line, used = line + atom, used + atom_width
+            elif line:
+                lines.append(line.rstrip())
+                line, used = "", 0.0
+            continue
+        if used + atom_width <= width + _FUZZ:
+            line, used = line + atom, used + atom_width
+            continue
+        if line.strip() and atom in ALL_CANNOT_START:
+            lines.append(line + atom)  # hung in the margin rather than start a line
+            line, used = "", 0.0
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+            line, used = "", 0.0
+        # The atom starts a line; one wider than the line is cut as a last resort.
+        for char in atom:
+            char_width = float(stringWidth(char, font, size))
+            if used + char_width > width + _FUZZ and line:
+                lines.append(line)
+                line, used = "", 0.0
+            line, used = line + char, used + char_width
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
 def wrap_text(value: str, size: float, width: float) -> str:
     """``value`` broken into lines no wider than ``width`` at ``size`` points, joined by
-    newlines: between any two Chinese characters, keeping line breaks already there, and
-    with a closing punctuation mark hung at the end of a line rather than starting one
-    (the rules reportlab's paragraphs use, with the Chinese marks added in styles.py)."""
-    from reportlab.lib.textsplit import wordSplit
+    newlines, keeping line breaks already there.
 
+    Chinese breaks between any two characters; a run of ASCII letters, digits and
+    ``-_./`` (a code such as ``SAMR-002-C01-2026-00001``, a date, a number) is a word that
+    breaks only after a hyphen, and is cut elsewhere only when a part of it is wider than
+    the whole line. Lines also break at spaces, which they drop. A closing punctuation
+    mark is hung at the end of a line rather than start one, an opening one is never
+    left at the end of one (the rules of reportlab's paragraphs, with the Chinese marks
+    added in styles.py)."""
     font = ensure_font()
     styles()  # the Chinese line-breaking rules
     out: list[str] = []
     for part in value.split("\n"):
-        out += [str(line) for _space, line in wordSplit(part, [width], font, size)] or [""]
+        out += _wrap_line(part, size, width, font)
     return "\n".join(out)
+
+
+def balanced(value: str, size: float, width: float) -> str:
+    """``value`` wrapped to ``width`` (:func:`wrap_text`) in as few lines, but each about
+    as long as the others: a title of two lines breaks near its middle rather than leave
+    a word or two alone on the second."""
+    lines = wrap_text(value, size, width).count("\n") + 1
+    if lines == 1:
+        return value
+    low, high = width / lines, width  # the narrowest width that keeps as few lines
+    for _step in range(16):
+        middle = (low + high) / 2
+        if wrap_text(value, size, middle).count("\n") + 1 > lines:
+            low = middle
+        else:
+            high = middle
+    return wrap_text(value, size, high)
 
 
 def _chunked(row: list[Cell]) -> list[list[Cell]]:

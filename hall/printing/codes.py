@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from hall.printing.fonts import ensure_font
@@ -110,6 +111,7 @@ class Code128(Flowable):  # type: ignore[misc]
         self.font_size = font_size
         self.width = (len(self.modules) + 2 * BAR_QUIET) * module
         self.height = height + font_size * 1.4
+        self.text_size = font_size  # smaller for a long text (see wrap)
         self.hAlign = "LEFT"
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -117,6 +119,10 @@ class Code128(Flowable):  # type: ignore[misc]
         count = len(self.modules) + 2 * BAR_QUIET
         self.module = min(self.module, avail_width / count)
         self.width = count * self.module
+        # The number under it no wider than the bars, however long it is.
+        bars = len(self.modules) * self.module
+        one_pt = float(stringWidth(self.text, ensure_font(), 1)) or 1.0
+        self.text_size = min(self.font_size, bars / one_pt)
         return self.width, self.height
 
     def draw(self) -> None:
@@ -129,6 +135,6 @@ class Code128(Flowable):  # type: ignore[misc]
         canvas.scale(self.module, self.bar_height)
         canvas.addLiteral("\n".join(ops) + "\nf")
         canvas.restoreState()
-        canvas.setFont(ensure_font(), self.font_size)
+        canvas.setFont(ensure_font(), self.text_size)
         canvas.drawCentredString(self.width / 2, self.font_size * 0.3, self.text)
         canvas.restoreState()

@@ -33,7 +33,12 @@ class ReceiptItem:
     outcome: str  # 当场办结 / 已备案 / 已告知 / 审查中 …
     promised_deadline: date | None = None
     statutory_deadline: date | None = None
-    deadline_provisional: bool = False
+    # A deadline in a year whose official calendar is not yet loaded: printed as 待定.
+    promised_provisional: bool = False
+    statutory_provisional: bool = False
+    # False for an item whose approval was cancelled: the applicant is told no permit is
+    # needed (行政许可法 art. 32 (1)); it is listed, but not among the items accepted.
+    accepted: bool = True
 
 
 @dataclass(frozen=True)
@@ -55,11 +60,14 @@ class Receipt:
     applicant_code: str  # credit code, or a person's ID number already masked
     accepted_at: datetime  # aware; printed in the hall's zone by the caller's choice
     items: tuple[ReceiptItem, ...]
-    received: tuple[ReceiptMaterial, ...]
-    pending: tuple[ReceiptMaterial, ...]
+    received: tuple[ReceiptMaterial, ...]  # handed over, verified, or covered by commitment
+    pending: tuple[ReceiptMaterial, ...]  # what the applicant still owes (容缺, 补正, …)
     qr: str  # the signed payload
     contact: str = ""  # the applicant's contact as printed (masked phone)
     copy: int = 0
+    # Checks the hall itself is running (data platform, another department): nothing
+    # the applicant has to bring.
+    checking: tuple[ReceiptMaterial, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,7 @@ class CommitmentLetter:
     contact: str = ""
     verification_due: date | None = None
     copy: int = 0
+    verification_due_provisional: bool = False  # in a year whose calendar is not loaded
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,7 @@ class License:
     legal_representative: str = ""
     address: str = ""
     copy: int = 0
+    filing: bool = False  # a filing certificate: 备案事项 and 备案编号, not 许可
 
 
 @dataclass(frozen=True)

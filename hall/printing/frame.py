@@ -47,13 +47,20 @@ class Layout:
     numbered: bool = True  # 第 n 页 共 m 页 at the bottom
     stamp: bool = True  # the copy mark at the top right (else the story prints its own)
     background: Painter | None = field(default=None)  # drawn under the content
+    # A certificate has no header on its first page, and page numbers only when it runs
+    # onto a continuation page (in its frame, at ``footer``).
+    header_on_first: bool = True  # else the header starts on a section's second page
+    number_single: bool = True  # number a section of one page (第 1 页 共 1 页)
+    footer: float | None = None  # the page number's baseline; else half the bottom margin
 
 
 PORTRAIT = Layout()
 
 
 def copy_mark(copy: int) -> str:
-    return _("副本 补打（第 {n} 次）").format(n=copy)
+    """The mark of a reprint: 补打件, never 副本, which on a license is the official
+    duplicate the holder is issued beside the original."""
+    return _("补打件（第 {n} 次）").format(n=copy)
 
 
 class _SectionStart(Flowable):  # type: ignore[misc]  # reportlab has no type hints
@@ -108,7 +115,7 @@ class _DecoratingCanvas(Canvas):  # type: ignore[misc]
         edge = width - right
         if section.copy > 0 and layout.stamp:
             edge = self._stamp(copy_mark(section.copy), edge, base) - 4 * mm
-        if layout.header:
+        if layout.header and (page > 1 or layout.header_on_first):
             self.setFont(font, 9)
             self.setFillColor(GREY)
             self.drawString(left, base, self.hall_issuer)
@@ -117,11 +124,12 @@ class _DecoratingCanvas(Canvas):  # type: ignore[misc]
             self.setStrokeColor(RULE)
             self.setLineWidth(0.5)
             self.line(left, base - 3 * mm, width - right, base - 3 * mm)
-        if layout.numbered:
+        if layout.numbered and (pages > 1 or layout.number_single):
             self.setFont(font, 9)
             self.setFillColor(GREY)
             text = _("第 {page} 页 共 {pages} 页").format(page=page, pages=pages)
-            self.drawCentredString(width / 2, bottom / 2, text)
+            foot = bottom / 2 if layout.footer is None else layout.footer
+            self.drawCentredString(width / 2, foot, text)
         self.restoreState()
 
     def _stamp(self, text: str, right: float, base: float) -> float:

@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from hall.core.errors import ValidationError
 from hall.core.i18n import _
-from hall.printing.blocks import columns, field_table, numbered, qr_block, seal
+from hall.printing.blocks import balanced, columns, field_table, numbered, qr_block, seal
 from hall.printing.data import CommitmentLetter
+from hall.printing.fonts import ensure_font
 from hall.printing.frame import PORTRAIT, Section, build_pdf
 from hall.printing.styles import DASH, cn_date, heading, or_dash, para, styles
 
@@ -24,6 +26,20 @@ def title(letter: CommitmentLetter) -> str:
     return (
         _("{item}告知承诺书").format(item=letter.item_name) if letter.item_name else _("告知承诺书")
     )
+
+
+TITLE_MIN = 15.0  # the title shrinks to this size to stay on one line, and then wraps
+
+
+def _title(text: str) -> Flowable:
+    """The title on one line, as large as the style's size allows and no smaller than
+    :data:`TITLE_MIN`; longer, it wraps at that size into lines of about equal length
+    (never a last line of one or two characters, such as a lone 书)."""
+    style, room = styles().title, WIDTH - 10 * mm  # not quite from margin to margin
+    one_pt = stringWidth(text, ensure_font(), 1) or 1
+    size = max(TITLE_MIN, min(style.fontSize, room / one_pt))
+    style = style.clone("letter_title", fontSize=size, leading=size * 1.4)
+    return para(balanced(text, size, room), style)
 
 
 QR_COLUMN = 44 * mm
@@ -52,7 +68,11 @@ def _notice(letter: CommitmentLetter) -> list[Flowable]:
     s = styles()
     check = or_dash(letter.verification)
     if letter.verification_due is not None:
-        check += _("核查期限：{day}前。").format(day=cn_date(letter.verification_due))
+        check += _("核查期限：{day}前").format(day=cn_date(letter.verification_due))
+        if letter.verification_due_provisional:
+            check += _("（待定）。该日期依据尚未公布的节假日安排推算，以最终公布为准。")
+        else:
+            check += _("。")
     return [
         *heading(_("一、审批机关告知")),
         para(_("根据告知承诺制要求，审批机关就下列事项一次性告知如下："), s.indented),
@@ -108,7 +128,7 @@ def _signatures(letter: CommitmentLetter, closing: Flowable) -> Flowable:
 def letter_section(letter: CommitmentLetter) -> Section:
     s = styles()
     story: list[Flowable] = [
-        para(title(letter), s.title),
+        _title(title(letter)),
         para(_("编号：{number}").format(number=or_dash(letter.number)), s.number),
         _applicant(letter),
         *_notice(letter),

@@ -31,7 +31,8 @@ def _table(sheet: OneCodeSheet) -> Flowable:
         ]
         for n, line in enumerate(sheet.licenses, 1)
     ]  # fmt: skip
-    widths = [w * mm for w in (9, 32, 31, 34, 26, 26, 16)]
+    # The number column holds SAMR-002-C01-2026-00001 on one line, a date column a date.
+    widths = [w * mm for w in (9, 30, 40, 30, 25, 25, 15)]
     return grid_table(head, rows, widths, centered=(0, 6))
 
 

@@ -33,13 +33,32 @@ def _items_phrase(items: tuple[ReceiptItem, ...]) -> str:
 
 
 def _sentence(r: Receipt) -> str:
-    facts = {"day": cn_date(r.accepted_at.date()), "items": _items_phrase(r.items) or DASH}
+    """The decision: the items accepted (never one whose approval was cancelled, which is
+    told apart), and what the applicant still has to bring, by when. (What the hall is
+    verifying itself is no business of the applicant's: its own section says so.)"""
+    day = cn_date(r.accepted_at.date())
+    accepted = tuple(i for i in r.items if i.accepted)
+    cancelled = tuple(i for i in r.items if not i.accepted)
+    if cancelled and not accepted:
+        return _(
+            "你（单位）于{day}提交的{items}申请，所涉事项已取消审批，无需申请许可，已当场告知。"
+        ).format(day=day, items=_items_phrase(cancelled))
+    facts = {"day": day, "items": _items_phrase(accepted) or DASH}
     law = _("根据《中华人民共和国行政许可法》第三十二条第一款第（五）项之规定，决定予以受理。")
     if r.pending:
         text = _("你（单位）于{day}提交的{items}申请，主要材料齐全、符合法定形式，").format(**facts)
-        tail = _("尚缺的材料按容缺受理办理，请于下表所列期限内补齐。")
-        return text + law + tail
-    return _("你（单位）于{day}提交的{items}申请，材料齐全、符合法定形式，").format(**facts) + law
+    else:
+        text = _("你（单位）于{day}提交的{items}申请，材料齐全、符合法定形式，").format(**facts)
+    text += law
+    if cancelled:
+        text += _("另有{items}已取消审批，无需申请许可，已当场告知。").format(
+            items=_items_phrase(cancelled)
+        )
+    if any(m.due is not None for m in r.pending):
+        text += _("尚缺的材料按容缺受理办理，请于“待补材料”所列期限内补齐。")
+    elif r.pending:
+        text += _("请携带“待补材料”所列材料到受理窗口补交。")
+    return text
 
 
 def _deadline(day: date | None, provisional: bool) -> str:
@@ -58,8 +77,8 @@ def _item_rows(items: tuple[ReceiptItem, ...]) -> list[list[str]]:
             [
                 str(n), or_dash(item.code), or_dash(item.name), or_dash(item.department),
                 or_dash(item.mode), handled,
-                _deadline(item.promised_deadline, item.deadline_provisional),
-                _deadline(item.statutory_deadline, item.deadline_provisional),
+                _deadline(item.promised_deadline, item.promised_provisional),
+                _deadline(item.statutory_deadline, item.statutory_provisional),
             ]
         )  # fmt: skip
     return rows
@@ -88,18 +107,26 @@ def _section(title: str, head: list[str], rows: list[list[str]], widths: tuple[i
 def _tables(r: Receipt) -> list[Flowable]:
     head = [_("序号"), _("事项编码"), _("事项名称"), _("实施部门"), _("办理方式"),
             _("办理情况"), _("承诺办结日"), _("法定办结日")]  # fmt: skip
+    # The code column holds MOFCOM-001 on one line, a date column 2026年12月01日.
     out = _section(
-        _("一、申请事项"), head, _item_rows(r.items), (9, 19, 31, 24, 21, 20, 25, 25), DASH
+        _("一、申请事项"), head, _item_rows(r.items), (9, 22, 31, 24, 21, 17, 25, 25), DASH
     )
-    if any(i.deadline_provisional for i in r.items):
+    if any(i.promised_provisional or i.statutory_provisional for i in r.items):
         note = _("标注“待定”的日期依据尚未公布的节假日安排推算，以最终公布为准。")
         out.append(para(note, styles().small))
     head = [_("序号"), _("材料名称"), _("提交方式"), _("状态"), _("备注")]
     rows = _material_rows(r.received, False)
     out += _section(_("二、已收取材料"), head, rows, (9, 77, 26, 20, 42), DASH)
+    numbers = iter((_("三"), _("四")))
+    if r.checking:
+        head = [_("序号"), _("材料名称"), _("核验方式"), _("状态"), _("备注")]
+        rows = _material_rows(r.checking, False)
+        name = _("{n}、正在核验的材料（无需申请人提交）").format(n=next(numbers))
+        out += _section(name, head, rows, (9, 77, 26, 20, 42), DASH)
     head = [_("序号"), _("材料名称"), _("提交方式"), _("状态"), _("补齐期限"), _("备注")]
     rows = _material_rows(r.pending, True)
-    out += _section(_("三、待补材料"), head, rows, (9, 63, 24, 20, 25, 33), _("无。"))
+    name = _("{n}、待补材料").format(n=next(numbers))
+    out += _section(name, head, rows, (9, 63, 24, 20, 25, 33), _("无。"))
     return out
 
 

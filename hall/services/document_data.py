@@ -331,16 +331,18 @@ def one_code(
 
 def ticket(session: Session, ctx: AppContext, actor: Actor, row: Ticket, copy: int) -> doc.Ticket:
     category = session.get_one(QueueCategory, row.category_id)
-    number = f"{row.day:%Y%m%d}-{row.number}"
+    # The same number ``hall print ticket`` takes; a ticket has no holder, only its
+    # category (the item field).
+    number = f"{row.day.isoformat()}/{row.number}"
     qr = _sign(
         session,
         ctx,
         actor,
         DocumentKind.ticket,
         number,
-        category.name,
         "",
-        category.letter,
+        "",
+        f"{category.letter} {category.name}",
         row.day,
         row.day,
     )

@@ -146,7 +146,7 @@ def fact_rows(result: Verification, zone: tzinfo) -> list[tuple[str, str]]:
     if result.revocation is not None:
         at = result.revocation.at.astimezone(zone)
         rows.append((_("撤销"), f"{at:%Y-%m-%d %H:%M} {result.revocation.reason}"))
-    return rows
+    return [(label, value) for label, value in rows if value]  # a ticket has no holder
 
 
 def _revocation_reason(facts: DocumentFacts, revoked: RevokedDocument) -> str:

@@ -1,6 +1,6 @@
 """The print preview: a document's pages on white, zoomable, then printed (off the GUI
 thread) or saved as a PDF. Only a print or a save that succeeded is recorded as handed
-over; the preview then shows the document as it would come out next time: a copy (副本).
+over; the preview then shows the document as it would come out next time: a reprint (补打件).
 """
 
 from __future__ import annotations
@@ -124,8 +124,8 @@ class PrintPreviewDialog(QDialog):
             old.document.deleteLater()
         title = _("打印预览 — {title}").format(title=document.title)
         if document.copy > 0:
-            title += _("（副本）")
-            self.copy_label.setText(_("副本（第{n}次补打）").format(n=document.copy))
+            title += _("（补打件）")
+            self.copy_label.setText(_("补打件（第{n}次补打）").format(n=document.copy))
         else:
             self.copy_label.setText("")
         self.setWindowTitle(title)
@@ -312,7 +312,7 @@ class PrintPreviewDialog(QDialog):
                 self.bus.publish(changes)
             if again is not None:
                 self._load(again)
-                self._say(done + _("再次打印或保存的将是副本。"))
+                self._say(done + _("再次打印或保存的将是补打件。"))
 
         def failed(exc: BaseException) -> None:
             self._set_busy(False)

@@ -17,6 +17,23 @@ def pages_text(pdf: bytes) -> list[str]:
     return [page.extract_text() for page in reader(pdf).pages]
 
 
+def font_sizes(pdf: bytes, page: int = 0) -> list[tuple[str, float]]:
+    """``(text, size in points)`` of each text run drawn on ``page``, the size as printed
+    (the font size scaled by the text and the graphics matrices, e.g. a shrunk frame)."""
+    runs: list[tuple[str, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: Any, size: float) -> None:
+        a, b, c, d = (
+            tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3],
+            tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3],
+        )  # fmt: skip
+        if text.strip():
+            runs.append((text, size * abs(a * d - b * c) ** 0.5))
+
+    reader(pdf).pages[page].extract_text(visitor_text=visit)
+    return runs
+
+
 def compact(text: str) -> str:
     """``text`` without whitespace: where a line wrapped does not matter."""
     return re.sub(r"\s+", "", text)

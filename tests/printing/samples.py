@@ -67,7 +67,9 @@ def items(count: int) -> tuple[ReceiptItem, ...]:
                 outcome=outcome,
                 promised_deadline=date(2026, 12, 1) + timedelta(days=3 + n),
                 statutory_deadline=date(2026, 12, 29) + timedelta(days=n) if n % 4 != 3 else None,
-                deadline_provisional=n % 5 == 4,
+                promised_provisional=n % 5 == 4,
+                statutory_provisional=n % 5 == 4 and n % 4 != 3,
+                accepted=mode != "直接取消审批",  # the applicant is told no permit is needed
             )
         )
     return tuple(out)
@@ -78,6 +80,9 @@ RECEIVED = (
     ReceiptMaterial("法定代表人身份证明", "纸质材料", "已收取", note="原件已核对"),
     ReceiptMaterial("经营场所使用证明（租赁合同）", "纸质材料", "已收取"),
     ReceiptMaterial("食品安全管理制度文本", "电子材料", "已收取"),
+)
+CHECKING = (  # verified by the hall with another department: nothing for the applicant
+    ReceiptMaterial("食品安全管理人员考核合格证明", "部门核验", "核验中", note="区市场监管局"),
 )
 PENDING = (
     ReceiptMaterial(
@@ -96,6 +101,7 @@ def receipt(**changes: object) -> Receipt:
         "items": items(3),
         "received": RECEIVED,
         "pending": PENDING,
+        "checking": CHECKING,
         "qr": QR,
         "contact": "138****5678",
     }
@@ -195,6 +201,14 @@ def onecode(**changes: object) -> OneCodeSheet:
                 "徐州市贾汪区卫生健康委员会",
                 date(2026, 12, 3),
                 date(2030, 12, 2),
+                "有效",
+            ),
+            OneCodeLine(  # numbered by the hall: item, counter, year, sequence
+                "食品生产许可证",
+                "SAMR-002-C01-2026-00001",
+                "徐州市贾汪区市场监督管理局",
+                date(2026, 12, 1),
+                date(2031, 11, 30),
                 "有效",
             ),
             OneCodeLine(

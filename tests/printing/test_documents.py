@@ -30,7 +30,8 @@ DOCUMENTS: dict[str, tuple[Callable[..., bytes], list[str], str]] = {
         ["受理通知书", "受理编号：C01-20261201-0001", HOLDER, "91320305MA1N428243",
          "138****5678", "食品经营许可（新办）", "SAMR-001", "区市场监督管理局",
          "实行告知承诺", "2026年12月04日", "2026年12月29日", "营业执照副本复印件",
-         "从业人员健康证明", "2026年12月15日", "第三十二条第一款第（五）项", "受理人：张敏",
+         "从业人员健康证明", "2026年12月15日", "第三十二条第一款第（五）项",
+         "三、正在核验的材料（无需申请人提交）", "食品安全管理人员考核合格证明", "受理人：张敏",
          "受理窗口：C01", "2026年12月01日09:30", "（受理专用章）", "扫码核验本通知书真伪",
          "0516-87712345"],
         samples.QR,
@@ -55,6 +56,7 @@ DOCUMENTS: dict[str, tuple[Callable[..., bytes], list[str], str]] = {
     "onecode": (
         lambda **kw: onecode_pdf(samples.onecode(**kw)),
         ["证照信息一码展示", HOLDER, "公共场所卫生许可证", "贾卫公字〔2026〕第0088号",
+         "SAMR-002-C01-2026-00001",
          "徐州市贾汪区卫生健康委员会", "2030年12月02日", "长期", "有效", "2026年12月03日"],
         samples.QR,
     ),
@@ -82,7 +84,7 @@ NAME_FIELD = {
 
 # Every optional field left empty.
 BARE: dict[str, dict[str, object]] = {
-    "receipt": {"contact": "", "pending": (), "received": (),
+    "receipt": {"contact": "", "pending": (), "received": (), "checking": (),
                 "issuer": Issuer(hall_name=HALL)},
     "letter": {"legal_representative": "", "address": "", "contact": "",
                "verification_due": None, "issuer": Issuer(hall_name=HALL)},
@@ -150,19 +152,36 @@ def test_missing_optional_fields_print_cleanly(name: str) -> None:
     assert DOCUMENTS[name][1][0] in text  # still the document
 
 
+# The pages each sample takes: a change of layout must not push one onto another page.
+PAGES = {"receipt": 1, "letter": 1, "license": 1, "onecode": 1, "ticket": 1, "slip": 1}
+
+
 @pytest.mark.parametrize("name", NAMES)
-def test_a_reprint_is_marked_as_a_copy_on_every_page(name: str) -> None:
+def test_each_sample_takes_its_number_of_pages(built: dict[str, bytes], name: str) -> None:
+    assert len(reader(built[name]).pages) == PAGES[name]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_reprint_is_marked_as_a_reprint_on_every_page(name: str) -> None:
+    """补打件, not 副本: on a license, a 副本 is the official duplicate."""
     original = DOCUMENTS[name][0]()
     reprint = DOCUMENTS[name][0](copy=2)
     assert "补打" not in all_text(original)
-    assert all("副本补打（第2次）" in compact(page) for page in pages_text(reprint))
+    assert all("补打件（第2次）" in compact(page) for page in pages_text(reprint))
+    assert "副本补打" not in all_text(reprint)
 
 
 def test_no_document_mentions_a_missing_value_as_python_would() -> None:
     """The bare receipt says what is absent in words or a dash."""
-    pdf = receipt_pdf(samples.receipt(contact="", pending=(), received=()))
+    pdf = receipt_pdf(samples.receipt(contact="", pending=(), received=(), checking=()))
     text = all_text(pdf)
     assert "联系方式" not in text  # no contact: no line for it
     assert "三、待补材料无。" in text
     assert "二、已收取材料—" in text
     assert "材料齐全、符合法定形式" in text and "主要材料" not in text
+
+
+def test_a_license_number_stays_on_one_line_in_the_onecode_sheet() -> None:
+    """The number column holds a number the hall gives (item, counter, year, sequence)."""
+    lines = [line.strip() for line in pages_text(onecode_pdf(samples.onecode()))[0].splitlines()]
+    assert "SAMR-002-C01-2026-00001" in lines and "JY13203050012345" in lines

@@ -8,8 +8,14 @@ import pytest
 
 from hall.core.errors import ValidationError
 from hall.printing import letters_pdf
+from hall.printing.letter import TITLE_MIN
 from tests.printing import samples
-from tests.printing.pdfcheck import compact, pages_text
+from tests.printing.pdfcheck import compact, font_sizes, pages_text
+
+
+def title_sizes(pdf: bytes, start: str) -> list[float]:
+    """The sizes of the first page's text runs that start with ``start``."""
+    return sorted({round(size, 2) for text, size in font_sizes(pdf) if text.startswith(start)})
 
 
 def _numbers(pages: list[str]) -> list[tuple[int, int]]:
@@ -46,7 +52,7 @@ def test_the_copy_mark_is_on_the_reprinted_letter_only() -> None:
     numbers = _numbers(pages)
     second = [i for i, (n, _t) in enumerate(numbers) if n == 1][1]
     assert not any("补打" in p for p in pages[:second])
-    assert all("副本补打（第1次）" in compact(p) for p in pages[second:])
+    assert all("补打件（第1次）" in compact(p) for p in pages[second:])
 
 
 def test_the_signatures_stay_with_the_closing_sentence() -> None:
@@ -59,3 +65,33 @@ def test_the_signatures_stay_with_the_closing_sentence() -> None:
 def test_no_letters_is_refused() -> None:
     with pytest.raises(ValidationError):
         letters_pdf([])
+
+
+def test_a_long_title_shrinks_to_stay_on_one_line() -> None:
+    """At 20 pt this title left 诺书 alone on a second line."""
+    name = "城镇污水排入排水管网许可证核发（首次申请）"
+    lines = [
+        line.strip()
+        for line in pages_text(letters_pdf([samples.letter(item_name=name)]))[0].splitlines()
+    ]
+    assert lines[0] == name + "告知承诺书"
+    sizes = title_sizes(letters_pdf([samples.letter(item_name=name)]), name[:4])
+    assert sizes and all(TITLE_MIN <= size < 20 for size in sizes)
+
+
+def test_a_title_too_long_for_one_line_wraps_into_even_lines() -> None:
+    name = "医疗机构执业登记（新办、变更、校验、注销）及放射诊疗许可申请合并办理"
+    pdf = letters_pdf([samples.letter(item_name=name)])
+    lines = [line.strip() for line in pages_text(pdf)[0].splitlines()]
+    assert lines[0] + lines[1] == name + "告知承诺书"
+    assert min(len(lines[0]), len(lines[1])) >= 0.75 * max(len(lines[0]), len(lines[1]))
+    assert title_sizes(pdf, name[:4]) == [TITLE_MIN]
+
+
+def test_a_provisional_verification_deadline_says_so() -> None:
+    pdf = letters_pdf([samples.letter(verification_due_provisional=True)])
+    text = compact("".join(pages_text(pdf)))
+    assert "核查期限：2027年01月14日前（待定）" in text
+    assert "以最终公布为准" in text
+    plain = compact("".join(pages_text(letters_pdf([samples.letter()]))))
+    assert "核查期限：2027年01月14日前。" in plain and "待定" not in plain

@@ -55,7 +55,7 @@ def test_a_saved_receipt_is_recorded_and_the_next_one_is_a_copy(qtbot, demo_ctx,
     assert target.read_bytes() == receipt.pdf
     again = prepare_document(demo_ctx, CLERK, PrintKind.receipt, number)
     assert again.copy == 1
-    assert dialog.document.copy == 1 and "副本" in dialog.windowTitle()
+    assert dialog.document.copy == 1 and "补打件" in dialog.windowTitle()
 
 
 def test_ctrl_p_on_the_cases_view_lists_the_documents_and_previews_the_chosen(

@@ -71,10 +71,10 @@ def test_preview_shows_every_page_and_marks_a_copy(qtbot, ctx, document) -> None
     dialog = open_dialog(qtbot, ctx, document)
     assert dialog.page_count == 3
     assert "共3页" in dialog.pages_label.text()
-    assert "副本" not in dialog.windowTitle() and NUMBER in dialog.windowTitle()
+    assert "补打件" not in dialog.windowTitle() and NUMBER in dialog.windowTitle()
 
     copy = open_dialog(qtbot, ctx, dataclasses.replace(document, copy=2))
-    assert "副本" in copy.windowTitle() and "第2次补打" in copy.copy_label.text()
+    assert "补打件" in copy.windowTitle() and "第2次补打" in copy.copy_label.text()
 
 
 def test_zoom_keys_change_the_zoom_and_ctrl_0_fits_the_width(qtbot, ctx, document) -> None:
@@ -101,8 +101,8 @@ def test_saving_writes_the_same_bytes_and_records_the_handover(
     assert [p.name for p in target.parent.iterdir()] == [target.name]  # no temporary left
     # What the preview shows now is what the next print would be: a copy.
     assert reprepared == [(PrintKind.receipt, NUMBER)]
-    assert dialog.document.copy == 1 and "副本" in dialog.windowTitle()
-    assert "已保存" in dialog.message.text() and "副本" in dialog.message.text()
+    assert dialog.document.copy == 1 and "补打件" in dialog.windowTitle()
+    assert "已保存" in dialog.message.text() and "补打件" in dialog.message.text()
 
 
 def test_a_save_that_fails_leaves_no_file_and_says_why(
