@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hall.core.clock import local_today
@@ -51,6 +51,7 @@ from hall.services.forms import clean_answers
 from hall.services.identifiers import parse_applicant_code
 from hall.services.intake_materials import add_material_rows, check_outcomes
 from hall.services.licenses import issue_license
+from hall.services.numbering import next_number
 from hall.services.permissions import Permission, guarded
 
 INITIAL_STATUS = {
@@ -121,10 +122,7 @@ def plan_application(
 
 def next_case_number(session: Session, counter: str, day: date) -> str:
     """``C01-20261123-0007``: the counter's code makes numbers made offline unique."""
-    prefix = f"{counter}-{day:%Y%m%d}-"
-    last = session.scalar(select(func.max(Case.number)).where(Case.number.like(prefix + "%")))
-    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{sequence:04d}"
+    return next_number(session, Case.number, f"{counter}-{day:%Y%m%d}-", 4)
 
 
 @guarded(Permission.accept_case)

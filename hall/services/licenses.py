@@ -25,6 +25,7 @@ from hall.models.enums import SubCaseStatus
 from hall.services.audit import Actor
 from hall.services.catalog_views import ItemView
 from hall.services.context import AppContext
+from hall.services.numbering import next_number
 from hall.services.payload import DocumentFacts, DocumentKind
 from hall.services.signing import sign_in
 
@@ -69,10 +70,7 @@ class LicenseView:
 def license_number(session: Session, item_code: str, counter: str, day: date) -> str:
     """``SAMR-002-C01-2026-00007``: the item, the counter that issued it and the year's
     sequence at that counter, so two counters never make the same number."""
-    prefix = f"{item_code}-{counter}-{day:%Y}-"
-    last = session.scalar(select(func.max(License.number)).where(License.number.like(prefix + "%")))
-    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{sequence:05d}"
+    return next_number(session, License.number, f"{item_code}-{counter}-{day:%Y}-", 5)
 
 
 def valid_until(start: date, years: int | None) -> date | None:

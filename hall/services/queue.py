@@ -19,6 +19,7 @@ from hall.services.audit import Actor, record
 from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.identifiers import parse_applicant_code, validate_mobile
+from hall.services.numbering import next_number
 from hall.services.permissions import Permission, guarded
 
 # The categories a new hall starts with (the administrator changes them later).
@@ -196,12 +197,7 @@ def find_ticket(session: Session, number: str, day: date) -> Ticket:
 
 
 def _appointment_number(session: Session, counter: str, day: date) -> str:
-    prefix = f"YY{counter}-{day:%Y%m%d}-"
-    last = session.scalar(
-        select(func.max(Appointment.number)).where(Appointment.number.like(prefix + "%"))
-    )
-    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{sequence:04d}"
+    return next_number(session, Appointment.number, f"YY{counter}-{day:%Y%m%d}-", 4)
 
 
 def appointment_view(session: Session, row: Appointment) -> AppointmentView:
