@@ -20,6 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 
+from hall.core.i18n import _
 from hall.printing.fonts import ensure_font
 
 DASH = "—"  # printed for a missing value
@@ -40,7 +41,10 @@ def cn_date(day: date | None) -> str:
     ``strftime``, which mishandles non-ASCII formats under some Windows locales."""
     if day is None:
         return DASH
-    return f"{day.year:04d}年{day.month:02d}月{day.day:02d}日"
+    # The order and the words of a date are the language's (English: 1 December 2026).
+    return _("{year:04d}年{month:02d}月{day:02d}日").format(
+        year=day.year, month=day.month, day=day.day
+    )
 
 
 def cn_datetime(moment: datetime) -> str:

@@ -190,7 +190,11 @@ def _refuse_revoked(session: Session, row: License) -> None:
         raise Conflict(
             _("证照 {number} 已于{day}撤销（{reason}），不能再打印。").format(
                 number=row.number,
-                day=f"{revoked.revoked_at:%Y年%m月%d日}",
+                day=_("{year:04d}年{month:02d}月{day:02d}日").format(
+                    year=revoked.revoked_at.year,
+                    month=revoked.revoked_at.month,
+                    day=revoked.revoked_at.day,
+                ),
                 reason=revoked.reason,
             )
         )
