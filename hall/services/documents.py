@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from hall import printing
 from hall.core.clock import local_today
 from hall.core.errors import Conflict, NotFound, ValidationError
-from hall.core.i18n import N_, _
+from hall.core.i18n import _
 from hall.models import Case, DocumentPrint, License, RevokedDocument, Ticket
 from hall.services import document_data
 from hall.services.audit import Actor, record
@@ -32,7 +32,7 @@ from hall.services.licenses import case_licenses, find_license
 from hall.services.payload import DocumentKind
 from hall.services.permissions import Permission, guarded, require
 from hall.services.queue import find_appointment, find_ticket
-from hall.services.verification import Verdict, Verification, verify_payload
+from hall.services.verification import Verdict, Verification, kind_name, verify_payload
 
 
 class PrintKind(StrEnum):
@@ -46,18 +46,20 @@ class PrintKind(StrEnum):
     slip = "slip"  # by appointment number
 
 
-_TITLES = {
-    PrintKind.receipt: N_("受理通知书"),
-    PrintKind.letter: N_("告知承诺书"),
-    PrintKind.onecode: N_("证照信息一码展示"),
-    PrintKind.license: N_("证照"),
-    PrintKind.ticket: N_("排队号"),
-    PrintKind.slip: N_("预约单"),
+#: The kind of code each printed document carries.
+SIGNED_AS = {
+    PrintKind.receipt: DocumentKind.receipt,
+    PrintKind.letter: DocumentKind.commitment,
+    PrintKind.onecode: DocumentKind.one_code,
+    PrintKind.license: DocumentKind.license,
+    PrintKind.ticket: DocumentKind.ticket,
+    PrintKind.slip: DocumentKind.appointment,
 }
 
 
 def kind_title(kind: PrintKind) -> str:
-    return _(_TITLES[kind])
+    """The document's name, as its code's verification names it."""
+    return kind_name(SIGNED_AS[kind])
 
 
 class How(StrEnum):
@@ -81,10 +83,6 @@ class Document:
     title: str
     pdf: bytes
     copy: int  # 0 for the first handing over, n for the n-th reprint
-
-    @property
-    def ref(self) -> DocumentRef:
-        return DocumentRef(self.kind, self.number, self.title)
 
     def filename(self) -> str:
         """A file name for saving: the kind and the number, nothing a file system minds."""

@@ -194,10 +194,6 @@ def find_license(session: Session, number: str) -> License:
     return row
 
 
-def license_view(session: Session, row: License) -> LicenseView:
-    return _view(row, _revocations(session, [row.number]).get(row.number))
-
-
 def ensure_signed(session: Session, ctx: AppContext, actor: Actor, row: License) -> str:
     """The license's code, signing it now if it was issued without one."""
     if row.qr_payload is None:

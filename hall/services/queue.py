@@ -96,12 +96,6 @@ def _category_view(row: QueueCategory) -> CategoryView:
     return CategoryView(row.id, row.letter, row.name, tuple(row.bring))
 
 
-def list_categories(ctx: AppContext) -> tuple[CategoryView, ...]:
-    with ctx.uow() as session:
-        rows = session.scalars(select(QueueCategory).order_by(QueueCategory.position))
-        return tuple(_category_view(r) for r in rows)
-
-
 def _category(session: Session, letter: str) -> QueueCategory:
     row = session.scalar(select(QueueCategory).where(QueueCategory.letter == letter.upper()))
     if row is None:

@@ -61,7 +61,7 @@ KIND_NAMES = {
     DocumentKind.receipt: N_("受理通知书"),
     DocumentKind.commitment: N_("告知承诺书"),
     DocumentKind.license: N_("许可证"),
-    DocumentKind.one_code: N_("证照一码展示"),
+    DocumentKind.one_code: N_("证照信息一码展示"),
     DocumentKind.notice: N_("通知书"),
     DocumentKind.ticket: N_("排队号"),
     DocumentKind.appointment: N_("预约单"),
