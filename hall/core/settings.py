@@ -54,6 +54,14 @@ class Settings:
         default=10,
         metadata={"doc": "idle minutes before the window locks", "min": 1, "max": 8 * 60},
     )
+    scanner_folder: str = field(
+        default="",
+        metadata={"doc": "the folder this counter's document scanner saves into (watched)"},
+    )
+    scan_max_mb: int = field(
+        default=50,
+        metadata={"doc": "the largest scanned file taken in, in MB", "min": 1, "max": 1024},
+    )
 
 
 def normalize_counter_code(raw: str) -> str:

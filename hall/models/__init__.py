@@ -25,10 +25,11 @@ from hall.models.catalog import (
     item_field,
     scope_item,
 )
-from hall.models.documents import DocumentPrint, License
+from hall.models.documents import DocumentPrint, License, Pickup
 from hall.models.drafts import IntakeDraft
 from hall.models.parties import Applicant, CreditRecord
 from hall.models.queue import Appointment, QueueCategory, Ticket
+from hall.models.scans import MaterialScan, ScanFile
 from hall.models.security import RevokedDocument, SigningKey
 from hall.models.users import User
 
@@ -53,10 +54,13 @@ __all__ = [
     "ItemMaterial",
     "License",
     "MaterialCheck",
+    "MaterialScan",
     "OutboxEntry",
     "PermitItem",
+    "Pickup",
     "QueueCategory",
     "RevokedDocument",
+    "ScanFile",
     "ScopeEntry",
     "SigningKey",
     "SubCase",

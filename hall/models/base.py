@@ -46,6 +46,7 @@ class Base(DeclarativeBase):
         datetime: UTCDateTime(),
         dict[str, Any]: JSON(),
         list[str]: JSON(),
+        list[dict[str, str]]: JSON(),
         uuid.UUID: Uuid(),
         enum.Enum: Enum(
             enum.Enum, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]

@@ -75,6 +75,13 @@ class SubCase(UUIDKey, Base):
     decided_at: Mapped[datetime | None]
     # Working days the clock stood still (补正, art. 45); the deadlines include them.
     stopped_days: Mapped[int] = mapped_column(default=0)
+    # The department's inbox: who holds it now (so two reviewers never decide it both).
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    # A department's decision after review (None for what the counter decided on the spot).
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decision_basis: Mapped[str | None] = mapped_column(Text)
 
     case: Mapped[Case] = relationship(back_populates="sub_cases")
 
@@ -165,6 +172,8 @@ class SupplementRequest(UUIDKey, Base):
     lines: Mapped[dict[str, Any]] = mapped_column(default=dict)
     note: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[SupplementStatus]
+    # The department whose reviewer asked for it (None: the counter's own notice).
+    department_code: Mapped[str | None] = mapped_column(String(16))
     closed_at: Mapped[datetime | None]
     closed_on: Mapped[date | None]
     closed_by: Mapped[str | None] = mapped_column(String(64))

@@ -54,3 +54,22 @@ class DocumentPrint(UUIDKey, Base):
     by: Mapped[str] = mapped_column(String(64))
     counter: Mapped[str] = mapped_column(String(8))
     how: Mapped[str] = mapped_column(String(16))  # printer / file
+
+
+class Pickup(UUIDKey, Base):
+    """The hand-over of a case's decided documents to whoever came to collect them
+    (证照领取): who, with which identity document, and what they took."""
+
+    __tablename__ = "pickup"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case.id"), index=True)
+    at: Mapped[datetime]
+    by: Mapped[str] = mapped_column(String(64))
+    counter: Mapped[str] = mapped_column(String(8))
+    collector_name: Mapped[str] = mapped_column(String(60))
+    collector_id_number: Mapped[str] = mapped_column(String(32))
+    # applicant (the person, or the legal representative) or agent (委托代理人)
+    collector_role: Mapped[str] = mapped_column(String(16))
+    # [{"kind": "license", "number": "…"}, …] in the order handed over
+    documents: Mapped[list[dict[str, str]]] = mapped_column(default=list)
+    note: Mapped[str] = mapped_column(Text, default="")

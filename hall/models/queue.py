@@ -40,6 +40,8 @@ class Ticket(UUIDKey, Base):
     priority: Mapped[Priority] = mapped_column(default=Priority.none)
     status: Mapped[TicketStatus]
     appointment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("appointment.id"))
+    # A pickup ticket (证照领取) names the case whose documents it comes for.
+    case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("case.id"))
 
 
 class Appointment(UUIDKey, Base):

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from hall.printing.data import (
     AppointmentSlip,
     CommitmentLetter,
+    DecisionNotice,
     Issuer,
     License,
     OneCodeLine,
@@ -29,6 +30,7 @@ from hall.printing.data import (
 __all__ = [
     "AppointmentSlip",
     "CommitmentLetter",
+    "DecisionNotice",
     "Issuer",
     "License",
     "OneCodeLine",
@@ -37,6 +39,7 @@ __all__ = [
     "ReceiptItem",
     "ReceiptMaterial",
     "Ticket",
+    "decision_pdf",
     "letters_pdf",
     "license_pdf",
     "onecode_pdf",
@@ -62,6 +65,14 @@ def letters_pdf(letters: Sequence[CommitmentLetter]) -> bytes:
     from hall.printing.letter import letters_pdf as build
 
     return build(letters)
+
+
+def decision_pdf(notice: DecisionNotice) -> bytes:
+    """不予行政许可决定书 (A4): the reason, the legal basis, the applicant's remedies, the
+    department's seal and the signed QR code, with a receipt slip for the hand-over."""
+    from hall.printing.decision import decisions_pdf as build
+
+    return build([notice])
 
 
 def license_pdf(license_: License) -> bytes:

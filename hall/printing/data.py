@@ -121,6 +121,28 @@ class License:
 
 
 @dataclass(frozen=True)
+class DecisionNotice:
+    """不予行政许可决定书: a department's refusal, with the reason, the legal basis and
+    the applicant's remedies (行政许可法 art. 38)."""
+
+    issuer: Issuer
+    number: str  # the case number and the item code
+    case_number: str
+    applicant_name: str
+    applicant_code: str  # credit code, or a person's ID number already masked
+    item_code: str
+    item_name: str
+    authority: str  # the deciding department
+    applied_on: date  # the day the application was accepted at the counter
+    decided_on: date
+    reason: str
+    legal_basis: str
+    qr: str
+    reviewer: str = ""  # who decided, as printed
+    copy: int = 0
+
+
+@dataclass(frozen=True)
 class OneCodeLine:
     title: str
     number: str

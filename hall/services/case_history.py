@@ -85,6 +85,10 @@ def _answer(after: dict[str, Any]) -> str:
 
 def _supplement(after: dict[str, Any]) -> str:
     names = "、".join(str(k) for k in (after.get("lines") or {}))
+    if after.get("department"):
+        return _("审批部门要求补正（{item}）：{names}").format(
+            item="、".join(str(i) for i in after.get("items") or []), names=names
+        )
     return _("一次性告知补正：{names}").format(names=names)
 
 
@@ -94,8 +98,64 @@ def _approve(after: dict[str, Any]) -> str:
     return text + (_("，核发证照 {number}").format(number=licence) if licence else "")
 
 
+def _reject(after: dict[str, Any]) -> str:
+    return _("部门不予许可：{item}，理由：{reason}").format(
+        item=_text(after, "item"), reason=_text(after, "reason")
+    )
+
+
+def _claim(after: dict[str, Any]) -> str:
+    return _("审批部门认领办理：{item}").format(item=_text(after, "item"))
+
+
+def _release(after: dict[str, Any]) -> str:
+    return _("释放认领，退回部门待办：{item}").format(item=_text(after, "item"))
+
+
+def _inspection_start(after: dict[str, Any]) -> str:
+    return _("{item}：现场核查，计时暂停（{note}）").format(
+        item=_text(after, "item"), note=_text(after, "note")
+    )
+
+
+def _inspection_end(after: dict[str, Any]) -> str:
+    text = _("{item}：现场核查结束，恢复计时（暂停{n}个工作日）").format(
+        item=_text(after, "item"), n=after.get("days_stopped") or 0
+    )
+    note = _text(after, "note")
+    return text + (_("，{note}").format(note=note) if note else "")
+
+
+def _scan(after: dict[str, Any]) -> str:
+    files = after.get("files") or []
+    pages = sum(int(f.get("pages") or 0) for f in files if isinstance(f, dict))
+    return _("扫描材料“{name}”：{n}个文件，共{pages}页").format(
+        name=_text(after, "material"), n=len(files), pages=pages
+    )
+
+
+def _scan_remove(after: dict[str, Any]) -> str:
+    return _("移除材料“{name}”的扫描件 {file}").format(
+        name=_text(after, "material"), file=_text(after, "name")
+    )
+
+
+def _pickup(after: dict[str, Any]) -> str:
+    return _("证照已领取：领取人 {name}，{n}份文书").format(
+        name=_text(after, "collector"), n=len(after.get("documents") or [])
+    )
+
+
 _DESCRIBE: dict[str, Callable[[dict[str, Any]], str]] = {
     "sub_case.approve": _approve,
+    "sub_case.reject": _reject,
+    "sub_case.claim": _claim,
+    "sub_case.release": _release,
+    "sub_case.inspection_start": _inspection_start,
+    "sub_case.inspection_end": _inspection_end,
+    "material.scan": _scan,
+    "material.scan_remove": _scan_remove,
+    "case.pickup": _pickup,
     "case.accept": _accept,
     "sub_case.deadline_recount": _recount,
     "verification_task.due_recount": _due_recount,

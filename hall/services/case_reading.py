@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from types import MappingProxyType
 
@@ -21,8 +22,10 @@ from hall.models import (
     ClockStop,
     Commitment,
     MaterialCheck,
+    Pickup,
     SubCase,
     SupplementRequest,
+    User,
     VerificationRequest,
     VerificationTask,
 )
@@ -30,6 +33,7 @@ from hall.models.enums import (
     CaseStatus,
     MaterialStatus,
     RequestStatus,
+    StopReason,
     SubCaseStatus,
     SupplementStatus,
     VerificationStatus,
@@ -41,6 +45,7 @@ from hall.services.case_views import (
     CaseApplicant,
     CaseDetail,
     MaterialView,
+    PickupView,
     SubCaseDetail,
     SupplementLine,
     SupplementView,
@@ -98,39 +103,58 @@ def build_detail(session: Session, ctx: AppContext, actor: Actor, case: Case) ->
         )
     }
     open_since: dict[uuid.UUID, date] = {}
+    reasons: dict[uuid.UUID, StopReason] = {}
     for stop in stops:
         if stop.ended_on is None:
             since = open_since.get(stop.sub_case_id)
             open_since[stop.sub_case_id] = min(since, stop.started_on) if since else stop.started_on
+            reasons[stop.sub_case_id] = stop.reason
+    licenses = case_licenses(session, case.id)
+    names = user_names(session, [n for s in subs for n in (s.claimed_by, s.decided_by) if n])
     sub_views = tuple(
-        _sub_view(
-            s,
-            calendar,
-            today,
-            open_since.get(s.id),
-            commitments.get(s.id),
-            tasks.get(s.id),
+        replace(
+            _sub_view(
+                s,
+                calendar,
+                today,
+                open_since.get(s.id),
+                commitments.get(s.id),
+                tasks.get(s.id),
+            ),
+            stop_reason=reasons.get(s.id),
+            claimed_by=s.claimed_by,
+            claimed_by_name=names.get(s.claimed_by or "", ""),
+            claimed_at=s.claimed_at,
+            decided_by=s.decided_by,
+            decided_by_name=names.get(s.decided_by or "", ""),
+            decision_reason=s.decision_reason,
+            decision_basis=s.decision_basis,
+            license_number=next((v.number for v in licenses if v.item_code == s.item_code), None),
         )
         for s in subs
     )
-    names = {m.id: m.name for m in materials}
+    pickup = session.scalar(
+        select(Pickup).where(Pickup.case_id == case.id).order_by(Pickup.at.desc()).limit(1)
+    )
+    material_names = {m.id: m.name for m in materials}
     items = {s.id: s.item_code for s in subs}
     notice_views = tuple(
         _supplement_view(n, case.number, [st for st in stops if st.supplement_id == n.id], items,
                         calendar, today)
         for n in notices
     )  # fmt: skip
-    request_views = tuple(_request_view(r, names.get(r.material_id, "")) for r in requests)
+    request_views = tuple(_request_view(r, material_names.get(r.material_id, "")) for r in requests)
     material_views = tuple(_material_view(m) for m in materials)
     ids = [
         case.id,
         *sub_ids,
-        *names,
+        *material_names,
         *(r.id for r in requests),
         *(n.id for n in notices),
         *(t.id for t in tasks.values()),
     ]
-    return CaseDetail(
+    pickup_view = _pickup_view(actor, pickup) if pickup is not None else None
+    detail = CaseDetail(
         id=case.id,
         number=case.number,
         counter=case.counter,
@@ -159,8 +183,36 @@ def build_detail(session: Session, ctx: AppContext, actor: Actor, case: Case) ->
         pending=pending_lines(case.status, sub_views, material_views, request_views,
                               notice_views, today),
         as_of=today,
-        licenses=case_licenses(session, case.id),
+        licenses=licenses,
+        pickup=pickup_view,
     )  # fmt: skip
+    if detail.ready_for_pickup:
+        return replace(
+            detail, pending=(*detail.pending, _("全部事项已办结，等待申请人领取证照和文书"))
+        )
+    return detail
+
+
+def user_names(session: Session, usernames: Sequence[str]) -> dict[str, str]:
+    """The display names of ``usernames`` (those that have an account)."""
+    if not usernames:
+        return {}
+    rows = session.execute(
+        select(User.username, User.display_name).where(User.username.in_(set(usernames)))
+    )
+    return {str(u): str(n) for u, n in rows.all()}
+
+
+def _pickup_view(actor: Actor, row: Pickup) -> PickupView:
+    return PickupView(
+        at=row.at,
+        by=row.by,
+        counter=row.counter,
+        collector_name=row.collector_name,
+        collector_id_number=shown_code(actor, row.collector_id_number),
+        collector_role=row.collector_role,
+        documents=tuple((d.get("kind", ""), d.get("number", "")) for d in row.documents),
+    )
 
 
 def _sub_view(
@@ -324,7 +376,29 @@ def _sub_case_line(s: SubCaseDetail) -> str:
         when = _("{day}，已超期{n}个工作日").format(day=deadline, n=-left)
     else:
         when = _("{day}，剩{n}个工作日").format(day=deadline, n=left)
-    stopped = _("（计时暂停中）") if s.clock_stopped else ""
-    return _("{name}：审查中，期限 {when}{stopped}").format(
-        name=s.item_name, when=when, stopped=stopped
+    return _("{name}：{progress}，期限 {when}{stopped}").format(
+        name=s.item_name, progress=progress_text(s), when=when, stopped=_stopped_text(s)
     )
+
+
+def _stopped_text(s: SubCaseDetail) -> str:
+    if not s.clock_stopped:
+        return ""
+    if s.stop_reason is StopReason.special_procedure:
+        return _("（现场核查等特别程序中，计时暂停）")
+    return _("（计时暂停中）")
+
+
+def progress_text(s: SubCaseDetail) -> str:
+    """Where a sub-case stands in its department, in a few words (并联审批进度)."""
+    if s.under_review:
+        if s.claimed_by:
+            who = s.claimed_by_name or s.claimed_by
+            return _("{dept}审查中（{who}办理）").format(dept=s.department_name, who=who)
+        return _("已分送{dept}，待认领").format(dept=s.department_name)
+    if s.decided_by:
+        who = s.decided_by_name or s.decided_by
+        if s.status is SubCaseStatus.rejected:
+            return _("{dept}不予许可（{who}）").format(dept=s.department_name, who=who)
+        return _("{dept}准予许可（{who}）").format(dept=s.department_name, who=who)
+    return ""

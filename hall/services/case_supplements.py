@@ -154,7 +154,7 @@ def fulfil_if_complete(
     return notice, stops, subs, days
 
 
-def _clean_lines(lines: Mapping[str, str]) -> dict[str, str]:
+def clean_lines(lines: Mapping[str, str]) -> dict[str, str]:
     cleaned: dict[str, str] = {}
     for raw_name, raw_problem in lines.items():
         name, problem = str(raw_name).strip(), str(raw_problem or "").strip()
@@ -182,7 +182,7 @@ def _clean_lines(lines: Mapping[str, str]) -> dict[str, str]:
     return cleaned
 
 
-def _clean_note(note: str) -> str:
+def clean_note(note: str) -> str:
     text = (note or "").strip()
     if len(text) > MAX_NOTE:
         raise ValidationError(_("备注不能超过{n}个字。").format(n=MAX_NOTE), field="note")
@@ -250,78 +250,98 @@ def request_supplement(
     asked for (naming every one), ``Conflict`` when the case is withdrawn, already has an
     open notice, or has nothing under review; nothing is written then.
     """
-    wanted = _clean_lines(lines)
-    text = _clean_note(note)
-    now, today = ctx.clock.now(), local_today(ctx.clock)
+    wanted = clean_lines(lines)
+    text = clean_note(note)
     ctx.calendar()  # loaded before the transaction: the case read back needs it
     with ctx.uow() as session:
         row = find_case(session, case, for_update=True)
-        refuse_if_withdrawn(row)
-        existing = open_notice(session, row)
-        if existing is not None:
-            raise Conflict(
-                _(
-                    "案件{n}已于{day}发出补正通知，尚未补正。补正须一次性告知，不能再发第二份通知。"
-                ).format(n=row.number, day=existing.requested_on)
-            )
-        subs = list(
-            session.scalars(
-                select(SubCase).where(SubCase.case_id == row.id).order_by(SubCase.position)
-            )
-        )
-        open_subs = [s for s in subs if s.status is SubCaseStatus.under_review]
-        if not open_subs:
-            raise Conflict(_("案件{n}没有审查中的事项，不能通知补正。").format(n=row.number))
-        materials = {
-            m.name: m
-            for m in session.scalars(select(MaterialCheck).where(MaterialCheck.case_id == row.id))
-        }
-        stopped = _concerned(wanted, materials, open_subs)
-        notice = SupplementRequest(
-            case_id=row.id,
-            requested_at=now,
-            requested_on=today,
-            requested_by=actor.username,
-            lines=wanted,
-            note=text,
-            status=SupplementStatus.open,
-        )
-        session.add(notice)
-        session.flush()
-        listed = [materials[n] for n in wanted if n != OTHER]
-        before = {m.name: m.status for m in listed}
-        for m in listed:
-            m.status, m.updated_at = MaterialStatus.supplement_requested, now
-        stops = [
-            ClockStop(
-                sub_case_id=s.id,
-                reason=StopReason.supplement,
-                supplement_id=notice.id,
-                started_on=today,
-                note="",
-            )
-            for s in stopped
-        ]
-        session.add_all(stops)
-        record(
-            session,
-            ctx.clock,
-            actor,
-            "supplement.request",
-            "supplement_request",
-            notice.id,
-            before={"materials": before},
-            after={
-                "case": row.number,
-                "lines": wanted,
-                "note": text,
-                "items": [s.item_code for s in stopped],
-                "requested_on": today,
-            },
-            rows=[notice, *listed, *stops],
-        )
+        give_notice(session, ctx, actor, row, wanted, text)
         view = build_detail(session, ctx, actor, row)
     return view, Changes(cases=True)
+
+
+def give_notice(
+    session: Session,
+    ctx: AppContext,
+    actor: Actor,
+    row: Case,
+    wanted: Mapping[str, str],
+    text: str,
+    *,
+    only: SubCase | None = None,
+) -> SupplementRequest:
+    """Give the notice ``wanted`` on ``row`` inside the caller's transaction (rows,
+    clock stops, audit). ``only``: a department's reviewer asks for their own item, whose
+    clock alone stops (the ``其他`` line included); the other departments' reviews go on.
+    Raises as :func:`request_supplement` does."""
+    now, today = ctx.clock.now(), local_today(ctx.clock)
+    refuse_if_withdrawn(row)
+    existing = open_notice(session, row)
+    if existing is not None:
+        raise Conflict(
+            _(
+                "案件{n}已于{day}发出补正通知，尚未补正。补正须一次性告知，不能再发第二份通知。"
+            ).format(n=row.number, day=existing.requested_on)
+        )
+    subs = list(
+        session.scalars(select(SubCase).where(SubCase.case_id == row.id).order_by(SubCase.position))
+    )
+    open_subs = [s for s in subs if s.status is SubCaseStatus.under_review]
+    if only is not None:
+        open_subs = [s for s in open_subs if s.id == only.id]
+    if not open_subs:
+        raise Conflict(_("案件{n}没有审查中的事项，不能通知补正。").format(n=row.number))
+    materials = {
+        m.name: m
+        for m in session.scalars(select(MaterialCheck).where(MaterialCheck.case_id == row.id))
+    }
+    stopped = _concerned(wanted, materials, open_subs)
+    notice = SupplementRequest(
+        case_id=row.id,
+        requested_at=now,
+        requested_on=today,
+        requested_by=actor.username,
+        lines=dict(wanted),
+        note=text,
+        status=SupplementStatus.open,
+        department_code=only.department_code if only is not None else None,
+    )
+    session.add(notice)
+    session.flush()
+    listed = [materials[n] for n in wanted if n != OTHER]
+    before = {m.name: m.status for m in listed}
+    for m in listed:
+        m.status, m.updated_at = MaterialStatus.supplement_requested, now
+    stops = [
+        ClockStop(
+            sub_case_id=s.id,
+            reason=StopReason.supplement,
+            supplement_id=notice.id,
+            started_on=today,
+            note="",
+        )
+        for s in stopped
+    ]
+    session.add_all(stops)
+    record(
+        session,
+        ctx.clock,
+        actor,
+        "supplement.request",
+        "supplement_request",
+        notice.id,
+        before={"materials": before},
+        after={
+            "case": row.number,
+            "lines": dict(wanted),
+            "note": text,
+            "items": [s.item_code for s in stopped],
+            "requested_on": today,
+            "department": notice.department_code,
+        },
+        rows=[notice, *listed, *stops],
+    )
+    return notice
 
 
 @guarded(Permission.accept_case)

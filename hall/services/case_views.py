@@ -22,6 +22,7 @@ from hall.models.enums import (
     ReformMode,
     RequestStatus,
     Route,
+    StopReason,
     SubCaseStatus,
     SupplementStatus,
 )
@@ -143,6 +144,21 @@ class SubCaseDetail:
     conditions: tuple[str, ...]  # the commitment's conditions (告知承诺), if any
     verification_due: date | None  # the post-event verification task's due date, if any
     because_of: tuple[str, ...]
+    # Its progress in the department (并联审批): who holds it, why its clock stands still,
+    # and the decision made after review (None where the counter decided on the spot).
+    stop_reason: StopReason | None = None
+    claimed_by: str | None = None
+    claimed_by_name: str = ""
+    claimed_at: datetime | None = None
+    decided_by: str | None = None
+    decided_by_name: str = ""
+    decision_reason: str | None = None
+    decision_basis: str | None = None
+    license_number: str | None = None
+
+    @property
+    def decided_by_department(self) -> bool:
+        return self.decided_by is not None
 
     @property
     def days_left(self) -> int | None:
@@ -176,6 +192,23 @@ class SubCaseDetail:
             "stopped_since": _day(self.stopped_since),
             "conditions": list(self.conditions),
             "verification_due": _day(self.verification_due),
+            "stop_reason": self.stop_reason.value if self.stop_reason else None,
+            "claimed_by": self.claimed_by,
+            "decision": self.decision_json(),
+            "license": self.license_number,
+        }
+
+    def decision_json(self) -> dict[str, Any] | None:
+        """The decision on this item: the department's after review, or the counter's
+        made on the spot (``by`` null); null while it is still under review."""
+        if self.status is SubCaseStatus.under_review:
+            return None
+        return {
+            "outcome": self.status.value,
+            "at": self.decided_at.isoformat() if self.decided_at else None,
+            "by": self.decided_by,
+            "reason": self.decision_reason,
+            "basis": self.decision_basis,
         }
 
 
@@ -297,6 +330,31 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class PickupView:
+    """Who collected the case's documents, and which (the ID number as the actor may
+    see it)."""
+
+    at: datetime
+    by: str
+    counter: str
+    collector_name: str
+    collector_id_number: str
+    collector_role: str
+    documents: tuple[tuple[str, str], ...]  # (kind, number)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat(),
+            "by": self.by,
+            "counter": self.counter,
+            "collector_name": self.collector_name,
+            "collector_id_number": self.collector_id_number,
+            "collector_role": self.collector_role,
+            "documents": [{"kind": k, "number": n} for k, n in self.documents],
+        }
+
+
+@dataclass(frozen=True)
 class CaseDetail:
     """Everything the Cases view shows of one case, as of the day ``as_of``.
 
@@ -324,6 +382,18 @@ class CaseDetail:
     pending: tuple[str, ...]
     as_of: date
     licenses: tuple[LicenseView, ...] = ()
+    pickup: PickupView | None = None
+
+    @property
+    def ready_for_pickup(self) -> bool:
+        """Every item decided, some by a department after review, and nothing collected
+        yet: the applicant comes back for the licenses and notices (证照领取)."""
+        return (
+            self.status is CaseStatus.closed
+            and self.pickup is None
+            and any(s.decided_by_department for s in self.sub_cases)
+            and not any(s.under_review for s in self.sub_cases)
+        )
 
     @property
     def open_supplement(self) -> SupplementView | None:
@@ -374,4 +444,6 @@ class CaseDetail:
             "pending": list(self.pending),
             "history": [h.to_json() for h in self.history],
             "licenses": [v.to_json() for v in self.licenses],
+            "ready_for_pickup": self.ready_for_pickup,
+            "pickup": self.pickup.to_json() if self.pickup else None,
         }

@@ -1,6 +1,8 @@
 """The demo hall's day so far: cases accepted through the counter's own services,
-covering every reform mode, with the licenses they brought, a department's approval,
-queue tickets and appointments, so that every document can be printed from demo data.
+covering every reform mode, with the licenses they brought, a department's approval
+(that case waits for pickup), sub-cases waiting in the departments' inboxes (one held
+by its reviewer, one under on-site inspection), queue tickets and appointments, so that
+every document can be printed and every inbox has work.
 
 Everything goes through the same services a clerk, a reviewer and a guide use; only
 the answers to the form are filled in here, from the registry and plausible values.
@@ -9,7 +11,7 @@ the answers to the form are filled in here, from the registry and plausible valu
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -17,15 +19,15 @@ from sqlalchemy import select
 
 from hall.core.clock import local_today
 from hall.core.errors import ValidationError
-from hall.models import Applicant, SubCase
+from hall.models import Applicant
 from hall.models.enums import FieldType, MaterialStatus, Priority, ProofMode, Role, SubCaseStatus
+from hall.services import decisions
 from hall.services.applicants import ApplicantInput
-from hall.services.audit import Actor, record
+from hall.services.audit import Actor
 from hall.services.context import AppContext
 from hall.services.derive import Plan, PlannedField
 from hall.services.identifiers import validate_mobile
 from hall.services.intake import accept_case, plan_application
-from hall.services.licenses import approve_sub_case
 from hall.services.queue import book_appointment, ensure_categories, issue_ticket
 
 
@@ -38,11 +40,21 @@ class DemoDay:
     appointments: tuple[str, ...]
 
 
+REVIEWER = Actor("reviewer01", Role.reviewer, None, "赵强", ("SAMR", "NMPA"))
+CULTURE = Actor("reviewer03", Role.reviewer, None, "孙伟", ("MCT",))
+POLICE = Actor("reviewer04", Role.reviewer, None, "周磊", ("MPS",))
+
+
 @dataclass(frozen=True)
 class DemoCase:
     applicant: str  # a credit code of the demo registry
     scope: tuple[str, ...]
     approve: tuple[str, ...] = ()  # items the department approves in the demo
+    claim: dict[str, Actor] = field(default_factory=dict)  # items a reviewer is working on
+    # items under on-site inspection: by whom, and what is inspected
+    inspect: dict[str, tuple[Actor, str]] = field(default_factory=dict)
+    normal_route: tuple[str, ...] = ()  # commitment items the applicant takes to review
+    without: tuple[str, ...] = ()  # items of the scope that do not apply
 
 
 # A noodle shop selling packaged food covers all four modes (its small-eatery license
@@ -52,8 +64,12 @@ class DemoCase:
 # normal review.
 DEMO_CASES = (
     DemoCase("92320305MA1PU3B465", ("H2003", "H2002", "F1040"), ("SAMR-004",)),
-    DemoCase("91320305MA21KJQC66", ("R9002", "H2008")),
-    DemoCase("91320305MA1XUTJN0M", ("H9001", "F1041")),
+    DemoCase("91320305MA21KJQC66", ("R9002", "H2008"), claim={"MCT-004": CULTURE}),
+    DemoCase(
+        "91320305MA1XUTJN0M",
+        ("H9001", "F1041"),
+        inspect={"MPS-001": (POLICE, "现场核查客房、监控设备和旅客身份登记系统")},
+    ),
     DemoCase("91320305589478794G", ("F9004", "F9020")),
     DemoCase("91320305MADYPWT69T", ("H2002",)),
 )
@@ -135,10 +151,15 @@ def _answer(field: PlannedField, applicant: Applicant, today: date, plan: Plan, 
     return "—"
 
 
-def _accept(ctx: AppContext, spec: DemoCase, person: str) -> str | None:
-    """Accept ``spec`` (its legal representative's ID number ``person``); its number."""
+def accept_demo_case(ctx: AppContext, spec: DemoCase, person: str) -> str | None:
+    """Accept ``spec`` at the demo counter, every paper handed over and every data check
+    confirmed (its legal representative's ID number ``person``); its case number, or
+    None when its applicant is not in the registry."""
     today = local_today(ctx.clock)
-    plan = plan_application(ctx, scope=spec.scope, applicant_code=spec.applicant, on=today)
+    plan = plan_application(
+        ctx, scope=spec.scope, applicant_code=spec.applicant, on=today,
+        normal_route=spec.normal_route, without=spec.without,
+    )  # fmt: skip
     with ctx.uow() as session:
         applicant = session.scalar(select(Applicant).where(Applicant.code == spec.applicant))
     if applicant is None:
@@ -157,23 +178,14 @@ def _accept(ctx: AppContext, spec: DemoCase, person: str) -> str | None:
         applicant.phone,
     )  # fmt: skip
     case, _changes = accept_case(ctx, CLERK, plan, who, answers, material_status=status)
-    catalog = ctx.catalog()
-    for sub_view in case.sub_cases:
-        if sub_view.item_code not in spec.approve:
-            continue
-        item = catalog.item(sub_view.item_code)
-        reviewer = Actor("reviewer01", Role.reviewer, None, "赵强", (item.department_code,))
-        with ctx.uow() as session:
-            sub = session.get_one(SubCase, sub_view.id)
-            if sub.status is not SubCaseStatus.under_review:
-                continue
-            issued = approve_sub_case(session, ctx, reviewer, sub, item, "演示：审查通过")
-            record(
-                session, ctx.clock, reviewer, "sub_case.approve", "sub_case", sub.id,
-                after={"case": case.number, "item": sub.item_code,
-                       "license": issued.number if issued else None},
-                rows=[sub, *([issued] if issued else [])],
-            )  # fmt: skip
+    for sub in case.sub_cases:
+        if sub.item_code in spec.approve and sub.status is SubCaseStatus.under_review:
+            decisions.approve(ctx, REVIEWER, sub.id, "演示：审查通过")
+        elif sub.item_code in spec.claim and sub.status is SubCaseStatus.under_review:
+            decisions.claim(ctx, spec.claim[sub.item_code], sub.id)
+        elif sub.item_code in spec.inspect and sub.status is SubCaseStatus.under_review:
+            inspector, what = spec.inspect[sub.item_code]
+            decisions.start_inspection(ctx, inspector, sub.id, what)
     return case.number
 
 
@@ -182,7 +194,9 @@ def load_demo_day(ctx: AppContext, people: list[str]) -> DemoDay:
     ``people``), issue the morning's tickets and book appointments."""
     with ctx.uow() as session:
         ensure_categories(session)
-    numbers = [_accept(ctx, spec, people[n % len(people)]) for n, spec in enumerate(DEMO_CASES)]
+    numbers = [
+        accept_demo_case(ctx, spec, people[n % len(people)]) for n, spec in enumerate(DEMO_CASES)
+    ]
     tickets = [
         issue_ticket(ctx, GUIDE, letter, priority)[0].number
         for letter, priority in (

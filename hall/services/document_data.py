@@ -93,7 +93,7 @@ def one_code_item(views: Sequence[LicenseView]) -> str:
     return joined_codes([v.item_code for v in views])
 
 
-def _sign(
+def sign_facts(
     session: Session,
     ctx: AppContext,
     actor: Actor,
@@ -160,7 +160,7 @@ def receipt(session: Session, ctx: AppContext, actor: Actor, case: Case, copy: i
         )
 
     code = mask_applicant_code(applicant.code)
-    qr = _sign(
+    qr = sign_facts(
         session,
         ctx,
         actor,
@@ -216,7 +216,7 @@ def letters(
             select(VerificationTask).where(VerificationTask.sub_case_id == sub.id)
         )
         number = f"{case.number}-{sub.item_code}"
-        qr = _sign(
+        qr = sign_facts(
             session,
             ctx,
             actor,
@@ -306,7 +306,7 @@ def one_code(
         for v in views
     )
     today = local_today(ctx.clock)
-    qr = _sign(
+    qr = sign_facts(
         session,
         ctx,
         actor,
@@ -334,7 +334,7 @@ def ticket(session: Session, ctx: AppContext, actor: Actor, row: Ticket, copy: i
     # The same number ``hall print ticket`` takes; a ticket has no holder, only its
     # category (the item field).
     number = f"{row.day.isoformat()}/{row.number}"
-    qr = _sign(
+    qr = sign_facts(
         session,
         ctx,
         actor,
@@ -363,7 +363,7 @@ def slip(
     session: Session, ctx: AppContext, actor: Actor, row: Appointment, copy: int
 ) -> doc.AppointmentSlip:
     category = session.get_one(QueueCategory, row.category_id)
-    qr = _sign(
+    qr = sign_facts(
         session,
         ctx,
         actor,

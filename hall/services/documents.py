@@ -23,14 +23,14 @@ from hall.core.clock import local_today
 from hall.core.errors import Conflict, NotFound, ValidationError
 from hall.core.i18n import _
 from hall.models import Case, DocumentPrint, License, RevokedDocument, Ticket
-from hall.services import document_data
+from hall.services import decision_data, document_data
 from hall.services.audit import Actor, record
 from hall.services.cases import find_case
 from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.licenses import case_licenses, find_license
 from hall.services.payload import DocumentKind
-from hall.services.permissions import Permission, guarded, require
+from hall.services.permissions import Permission, can, guarded, require
 from hall.services.queue import find_appointment, find_ticket
 from hall.services.verification import Verdict, Verification, kind_name, verify_payload
 
@@ -44,6 +44,7 @@ class PrintKind(StrEnum):
     license = "license"  # by license number
     ticket = "ticket"  # by ticket number (today's, or DAY/NUMBER)
     slip = "slip"  # by appointment number
+    decision = "decision"  # 不予许可决定书, by case number and item code
 
 
 #: The kind of code each printed document carries.
@@ -54,11 +55,14 @@ SIGNED_AS = {
     PrintKind.license: DocumentKind.license,
     PrintKind.ticket: DocumentKind.ticket,
     PrintKind.slip: DocumentKind.appointment,
+    PrintKind.decision: DocumentKind.notice,
 }
 
 
 def kind_title(kind: PrintKind) -> str:
     """The document's name, as its code's verification names it."""
+    if kind is PrintKind.decision:
+        return _("不予行政许可决定书")
     return kind_name(SIGNED_AS[kind])
 
 
@@ -83,6 +87,9 @@ class Document:
     title: str
     pdf: bytes
     copy: int  # 0 for the first handing over, n for the n-th reprint
+    # Several documents printed as one (证照领取: the licenses, the one-code sheet and the
+    # decision notices): each is recorded as handed over on its own.
+    parts: tuple[DocumentRef, ...] = ()
 
     def filename(self) -> str:
         """A file name for saving: the kind and the number, nothing a file system minds."""
@@ -145,6 +152,15 @@ def _build(
             f"{kind_title(kind)} {appointment.number}",
             lambda copy: document_data.slip(session, ctx, actor, appointment, copy),
             printing.slip_pdf,
+        )
+    if kind is PrintKind.decision:
+        case, sub = decision_data.find_rejected(session, ref)
+        number = decision_data.notice_number(case, sub)
+        return (
+            number,
+            f"{kind_title(kind)} {sub.item_name}",
+            lambda copy: decision_data.decision_notice(session, ctx, actor, case, sub, copy),
+            printing.decision_pdf,
         )
     case = find_case(session, ref)
     title = f"{kind_title(kind)} {case.number}"
@@ -214,7 +230,20 @@ def prepare_document(ctx: AppContext, actor: Actor, kind: PrintKind, ref: str) -
     others the counter's (:func:`prepare_case_document`); each checks its own right."""
     if kind in QUEUE_KINDS:
         return prepare_queue_document(ctx, actor, kind, ref)
+    if kind is PrintKind.decision and not can(actor, Permission.accept_case):
+        return _prepare_department_notice(ctx, actor, ref)
     return prepare_case_document(ctx, actor, kind, ref)
+
+
+def _prepare_department_notice(ctx: AppContext, actor: Actor, ref: str) -> Document:
+    """A reviewer prints the decision notice of their own department's item (送达 by
+    the department itself)."""
+    with ctx.uow() as session:
+        _case, sub = decision_data.find_rejected(session, ref)
+        department = sub.department_code
+    require(ctx, actor, Permission.decide_sub_case, department=department,
+            action="documents.prepare_document")  # fmt: skip
+    return _prepare(ctx, actor, PrintKind.decision, ref)
 
 
 @guarded(Permission.accept_case)
@@ -251,29 +280,32 @@ def _prepare(ctx: AppContext, actor: Actor, kind: PrintKind, ref: str) -> Docume
 
 @guarded(Permission.issue_documents)
 def record_handover(ctx: AppContext, actor: Actor, document: Document, how: How) -> Changes:
-    """Record that ``document`` was printed or saved (audited). A document prepared as
-    the original and handed over twice is one original and one copy in the records."""
+    """Record that ``document`` was printed or saved (audited); for a bundle, each of its
+    parts, in one transaction. A document prepared as the original and handed over twice
+    is one original and one copy in the records."""
+    parts = [(p.kind, p.number) for p in document.parts] or [(document.kind, document.number)]
     for _attempt in range(3):
         try:
             with ctx.uow(write=True) as session:
-                copy = max(document.copy, _copies(session, document.kind, document.number))
-                row = DocumentPrint(
-                    kind=document.kind.value,
-                    number=document.number,
-                    copy=copy,
-                    at=ctx.clock.now(),
-                    by=actor.username,
-                    counter=actor.counter or ctx.counter or "",
-                    how=how.value,
-                )
-                session.add(row)
-                session.flush()
-                record(
-                    session, ctx.clock, actor, "document.print", "document_print", row.id,
-                    after={"kind": document.kind, "number": document.number, "copy": copy,
-                           "how": how},
-                    rows=[row],
-                )  # fmt: skip
+                for kind, number in parts:
+                    first = document.copy if not document.parts else 0
+                    copy = max(first, _copies(session, kind, number))
+                    row = DocumentPrint(
+                        kind=kind.value,
+                        number=number,
+                        copy=copy,
+                        at=ctx.clock.now(),
+                        by=actor.username,
+                        counter=actor.counter or ctx.counter or "",
+                        how=how.value,
+                    )
+                    session.add(row)
+                    session.flush()
+                    record(
+                        session, ctx.clock, actor, "document.print", "document_print", row.id,
+                        after={"kind": kind, "number": number, "copy": copy, "how": how},
+                        rows=[row],
+                    )  # fmt: skip
             return Changes(cases=True)
         except IntegrityError:
             continue  # another counter recorded the same copy number at the same moment
@@ -292,7 +324,7 @@ def issue_document(
 @guarded(Permission.accept_case)
 def case_documents(ctx: AppContext, actor: Actor, ref: str) -> tuple[DocumentRef, ...]:
     """What can be printed for the case ``ref``: its receipt, its commitment letters,
-    each license and the one-code sheet, in that order."""
+    each license, the one-code sheet and each decision notice, in that order."""
     with ctx.uow() as session:
         case = find_case(session, ref)
         refs = [DocumentRef(PrintKind.receipt, case.number, kind_title(PrintKind.receipt))]
@@ -304,6 +336,14 @@ def case_documents(ctx: AppContext, actor: Actor, ref: str) -> tuple[DocumentRef
         ]
         if licenses:
             refs.append(DocumentRef(PrintKind.onecode, case.number, kind_title(PrintKind.onecode)))
+        refs += [
+            DocumentRef(
+                PrintKind.decision,
+                decision_data.notice_number(case, sub),
+                f"{kind_title(PrintKind.decision)} {sub.item_name}",
+            )
+            for sub in decision_data.rejected_subs(session, case)
+        ]
     return tuple(refs)
 
 

@@ -105,17 +105,20 @@ def issue_license(
     item: ItemView,
     holder: tuple[str, str],
     scope: list[str],
+    counter: str | None = None,
 ) -> License | None:
     """Issue the certificate of ``sub`` (inside the caller's transaction, which audits
     it with the case's rows). Returns None when the item has no certificate (a cancelled
-    approval). The code is signed now if the key is at hand; otherwise at the first
-    print (the license itself is issued either way)."""
+    approval). ``counter`` is the installation that issues it (the accepting counter's
+    by default): its code in the number keeps numbers made on different machines apart.
+    The code is signed now if the key is at hand; otherwise at the first print (the
+    license itself is issued either way)."""
     if not item.license_name:
         return None
     now = ctx.clock.now()
     today = local_today(ctx.clock)
     row = License(
-        number=license_number(session, item.code, case.counter, today),
+        number=license_number(session, item.code, counter or case.counter, today),
         sub_case_id=sub.id,
         case_id=case.id,
         title=item.license_name,
@@ -208,25 +211,29 @@ def approve_sub_case(
     sub: SubCase,
     item: ItemView,
     note: str = "",
-) -> License | None:
+) -> tuple[License | None, SubCaseEvent]:
     """Record a department's approval of ``sub`` (under review) and issue its license,
-    inside the caller's transaction. The caller checks the permission and audits."""
+    numbered at this installation, inside the caller's transaction. The caller checks
+    the permission and the sub-case's state, and audits. Returns the license (None for
+    an item without a certificate) and the transition's event."""
     case = session.get_one(Case, sub.case_id)
     applicant = session.get_one(Applicant, case.applicant_id)
     now = ctx.clock.now()
-    session.add(
-        SubCaseEvent(
-            sub_case_id=sub.id,
-            at=now,
-            by=actor.username,
-            from_status=sub.status,
-            to_status=SubCaseStatus.approved,
-            note=note,
-        )
+    event = SubCaseEvent(
+        sub_case_id=sub.id,
+        at=now,
+        by=actor.username,
+        from_status=sub.status,
+        to_status=SubCaseStatus.approved,
+        note=note,
     )
-    sub.status, sub.decided_at = SubCaseStatus.approved, now
+    session.add(event)
+    sub.status, sub.decided_at, sub.decided_by = SubCaseStatus.approved, now, actor.username
+    sub.decision_reason = note or None
     scope_text = {s.code: s.text for s in ctx.catalog().scope.values()}
     scope = [scope_text[code] for code in sub.because_of if code in scope_text]
-    return issue_license(
-        session, ctx, actor, case, sub, item, (applicant.name, applicant.code), scope
+    counter = ctx.counter or actor.counter
+    issued = issue_license(
+        session, ctx, actor, case, sub, item, (applicant.name, applicant.code), scope, counter
     )
+    return issued, event

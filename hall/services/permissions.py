@@ -33,6 +33,8 @@ class Permission(StrEnum):
     issue_tickets = "issue_tickets"
     serve_tickets = "serve_tickets"
     decide_sub_case = "decide_sub_case"  # only for the reviewer's own departments
+    view_inboxes = "view_inboxes"  # every department's inbox, to watch (not to decide)
+    release_claims = "release_claims"  # free a sub-case another reviewer holds
     record_verification = "record_verification"
     write_credit = "write_credit"
     print_reports = "print_reports"
@@ -61,7 +63,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.supervisor: frozenset(
         {_P.accept_case, _P.pre_review, _P.issue_tickets, _P.serve_tickets,
          _P.record_verification, _P.write_credit, _P.print_reports, _P.view_audit,
-         _P.revoke_document, _P.issue_documents, _P.see_full_identifiers}
+         _P.revoke_document, _P.issue_documents, _P.see_full_identifiers,
+         _P.view_inboxes, _P.release_claims}
     ),
     # The administrator runs the system, not the cases: no accepting, deciding or calling.
     Role.admin: frozenset(
@@ -76,6 +79,8 @@ PERMISSION_NAMES = {
     _P.issue_tickets: N_("发放排队号"),
     _P.serve_tickets: N_("叫号办理"),
     _P.decide_sub_case: N_("审批本部门的事项"),
+    _P.view_inboxes: N_("查看各部门的待审事项"),
+    _P.release_claims: N_("释放他人认领的事项"),
     _P.record_verification: N_("登记事后核查结果"),
     _P.write_credit: N_("录入失信记录"),
     _P.print_reports: N_("打印统计报表"),

@@ -16,6 +16,7 @@ from hall.core.i18n import N_, _
 from hall.models import Appointment, QueueCategory, Ticket
 from hall.models.enums import AppointmentStatus, Priority, TicketStatus
 from hall.services.audit import Actor, record
+from hall.services.cases import find_case
 from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.identifiers import parse_applicant_code, validate_mobile
@@ -143,15 +144,23 @@ def ticket_view(session: Session, row: Ticket) -> TicketView:
 
 @guarded(Permission.issue_tickets)
 def issue_ticket(
-    ctx: AppContext, actor: Actor, letter: str, priority: Priority = Priority.none
+    ctx: AppContext,
+    actor: Actor,
+    letter: str,
+    priority: Priority = Priority.none,
+    *,
+    case: str | None = None,
 ) -> tuple[TicketView, Changes]:
     """Issue today's next ticket of the category ``letter`` (``A013`` after ``A012``).
+    ``case``: the case number a citizen comes to collect licenses for (a pickup ticket),
+    which the counter then opens from the ticket's number.
 
-    Raises ``NotFound`` for an unknown category and ``Conflict`` when its numbers for
-    the day are used up."""
+    Raises ``NotFound`` for an unknown category or case and ``Conflict`` when its
+    numbers for the day are used up."""
     today = local_today(ctx.clock)
     with ctx.uow() as session:
         category = _category(session, letter)
+        case_id = find_case(session, case).id if case else None
         last = session.scalar(
             select(func.max(Ticket.number)).where(
                 Ticket.day == today, Ticket.category_id == category.id
@@ -169,12 +178,14 @@ def issue_ticket(
             counter=actor.counter or ctx.counter or "",
             priority=priority,
             status=TicketStatus.waiting,
+            case_id=case_id,
         )
         session.add(row)
         session.flush()
         record(
             session, ctx.clock, actor, "ticket.issue", "ticket", row.id,
-            after={"number": row.number, "day": today, "priority": priority}, rows=[row],
+            after={"number": row.number, "day": today, "priority": priority,
+                   "case": case.strip().upper() if case else None}, rows=[row],
         )  # fmt: skip
         return ticket_view(session, row), Changes(queue=True)
 

@@ -39,8 +39,11 @@ DEMO_USERS: tuple[tuple[str, str, Role, tuple[str, ...]], ...] = (
     ("clerk01", "张敏", Role.clerk, ()),
     ("clerk02", "李娜", Role.clerk, ()),
     ("guide01", "王芳", Role.guide, ()),
-    ("reviewer01", "赵强", Role.reviewer, ("SAMR",)),
+    ("reviewer01", "赵强", Role.reviewer, ("SAMR", "NMPA")),
     ("reviewer02", "陈静", Role.reviewer, ("NHC",)),
+    ("reviewer03", "孙伟", Role.reviewer, ("MCT",)),
+    ("reviewer04", "周磊", Role.reviewer, ("MPS",)),
+    ("reviewer05", "吴刚", Role.reviewer, ("FIRE",)),
     ("super01", "刘洋", Role.supervisor, ()),
     ("admin", "系统管理员", Role.admin, ()),
 )

@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 from hall.core.errors import HallError, os_reason
 from hall.core.i18n import _
 from hall.services.audit import Actor
+from hall.services.bundles import prepare_again
 from hall.services.changes import Changes
 from hall.services.context import AppContext
-from hall.services.documents import Document, How, prepare_document, record_handover
+from hall.services.documents import Document, How, record_handover
 from hall.ui.bus import ChangeBus
 from hall.ui.errors import error_text
 from hall.ui.files import documents_folder, write_atomically
@@ -298,7 +299,7 @@ class PrintPreviewDialog(QDialog):
         def work() -> tuple[Changes, Document | None]:
             changes = record_handover(ctx, actor, document, how)
             try:
-                again = prepare_document(ctx, actor, document.kind, document.number)
+                again = prepare_again(ctx, actor, document)
             except Exception:  # recorded all the same; the preview keeps the original
                 log.exception("could not prepare %s %s again", document.kind, document.number)
                 again = None

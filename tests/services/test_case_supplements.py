@@ -142,7 +142,10 @@ def test_days_left_are_frozen_while_the_clock_is_stopped(ctx, actor, clock) -> N
     assert health.clock_stopped and health.days_left == 4
     assert detail.open_supplement is not None and detail.open_supplement.days_stopped == 6
     assert detail.sub_case("MCT-001").days_left == 3  # still running
-    assert "公共场所卫生许可：审查中，期限 2026-11-30，剩4个工作日（计时暂停中）" in detail.pending
+    assert (
+        "公共场所卫生许可：已分送卫生健康委员会，待认领，期限 2026-11-30，剩4个工作日（计时暂停中）"
+        in detail.pending
+    )
 
 
 def test_the_last_listed_material_arriving_fulfils_the_notice(ctx, actor, clock) -> None:

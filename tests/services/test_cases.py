@@ -221,7 +221,7 @@ def test_the_detail_lists_materials_requests_and_what_is_pending(ctx, actor) -> 
         RequestStatus.pending,
     )
     pending = "\n".join(detail.pending)
-    assert "娱乐场所经营许可：审查中，期限 2026-12-07，剩10个工作日" in pending
+    assert "娱乐场所经营许可：已分送文化和旅游局，待认领，期限 2026-12-07，剩10个工作日" in pending
     assert "消防安全检查合格证明：已请消防救援机构核验，等待答复" in pending
     assert "卫生检测报告：容缺受理，申请人承诺 2026-11-30 前补交" in pending
     assert "营业执照：待数据核验" in pending
@@ -240,7 +240,10 @@ def test_days_left_count_working_days_and_turn_negative_when_overdue(ctx, actor,
     assert detail.sub_case("NHC-001").days_left == -2
     assert detail.as_of == date(2026, 12, 2)
     pending = "\n".join(detail.pending)
-    assert "公共场所卫生许可：审查中，期限 2026-11-30，已超期2个工作日" in pending
+    assert (
+        "公共场所卫生许可：已分送卫生健康委员会，待认领，期限 2026-11-30，已超期2个工作日"
+        in pending
+    )
     assert "卫生检测报告：容缺受理，申请人承诺 2026-11-30 前补交（已逾期）" in pending
 
 

@@ -43,6 +43,7 @@ from hall.services.signing import current_key, init_keys, revoke_key, rotate_key
 from hall.services.verification import revoke_document
 
 from ..conftest import SMALL_CATALOG
+from .backoffice_samples import BACKOFFICE_SAMPLES, BACKOFFICE_SETUP
 from .conftest import PASSWORD
 from .test_cases import CASE_SAMPLES, CASE_SETUP
 from .test_documents import DOCUMENT_SAMPLES, DOCUMENT_SETUP
@@ -54,7 +55,16 @@ OPEN_TO_EVERY_ACCOUNT = {"auth.unlock", "auth.change_password", "auth.must_chang
 #: The check itself takes (ctx, actor) but is what ``@guarded`` calls.
 THE_GUARD = {"permissions.require"}
 #: They only pass the call on to guarded services (tests/services/test_documents.py).
-DELEGATES = {"documents.prepare_document", "documents.issue_document"}
+DELEGATES = {
+    "documents.prepare_document",
+    "documents.issue_document",
+    "bundles.prepare_bundle",
+    "bundles.prepare_again",
+    "decisions.decide",
+}
+#: Their right depends on more than the role (whose inbox, whose claim): they call
+#: ``require`` themselves (tests/services/test_inbox.py checks each case).
+CHECKS_ITS_OWN = {"inbox.list_inbox", "inbox.review_detail", "decisions.release"}
 
 PERSON = "32030519711203530X"
 
@@ -153,6 +163,7 @@ SAMPLES: dict[str, Sample] = {
     ),
     "registry.import_registry": lambda ctx, a, i: _import_registry(ctx, a, i),
     **DOCUMENT_SAMPLES,  # documents and the queue (tests/services/test_documents.py)
+    **BACKOFFICE_SAMPLES,  # inboxes, decisions, scans, pickup (backoffice_samples.py)
 }
 
 
@@ -168,6 +179,7 @@ def _import_registry(ctx, a: Actor, i: int):
 SETUP: dict[str, Callable[[Any, Actor], Any]] = {
     **CASE_SETUP,
     **DOCUMENT_SETUP,
+    **BACKOFFICE_SETUP,
     "signing.rotate_keys": lambda ctx, op: init_keys(ctx, op),
     "signing.sign_document": lambda ctx, op: init_keys(ctx, op),
     "signing.revoke_key": lambda ctx, op: init_keys(ctx, op),
@@ -217,7 +229,7 @@ def test_every_service_acting_for_someone_is_guarded_or_explicitly_open() -> Non
         name
         for name, func in SERVICES.items()
         if not hasattr(func, "__permission__")
-        and name not in OPEN_TO_EVERY_ACCOUNT | THE_GUARD | DELEGATES
+        and name not in OPEN_TO_EVERY_ACCOUNT | THE_GUARD | DELEGATES | CHECKS_ITS_OWN
     )
     assert unguarded == [], f"services without @guarded and not on the allow-list: {unguarded}"
 
@@ -342,7 +354,8 @@ def test_the_permission_table_is_the_agreed_one() -> None:
         Role.reviewer: {P.decide_sub_case, P.issue_documents, P.see_full_identifiers},
         Role.supervisor: desk
         | {P.record_verification, P.write_credit, P.print_reports, P.view_audit,
-           P.revoke_document, P.issue_documents, P.see_full_identifiers},
+           P.revoke_document, P.issue_documents, P.see_full_identifiers,
+           P.view_inboxes, P.release_claims},
         Role.admin: {P.write_credit, P.print_reports, P.view_audit, P.revoke_document,
                      P.manage_users, P.import_catalog, P.change_settings, P.manage_keys},
     }  # fmt: skip

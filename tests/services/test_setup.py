@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from hall.core.errors import ValidationError
 from hall.models import CatalogVersion, User
-from hall.services.setup import initialise
+from hall.services.setup import DEMO_USERS, initialise
 
 
 def test_bad_counter_or_short_password_writes_nothing(empty_ctx) -> None:
@@ -20,7 +20,7 @@ def test_bad_counter_or_short_password_writes_nothing(empty_ctx) -> None:
 
 def test_init_is_idempotent_and_reports_the_counter_in_force(empty_ctx, monkeypatch) -> None:
     first = initialise(empty_ctx, demo=True)
-    assert first.catalog_imported and first.users_created == 7 and first.counter == "C01"
+    assert first.catalog_imported and first.users_created == len(DEMO_USERS) == 10 and first.counter == "C01"
     monkeypatch.setenv("HALL_COUNTER", "C05")
     again = initialise(empty_ctx, demo=True)
     assert not again.catalog_imported and again.users_created == 0
@@ -46,7 +46,7 @@ def test_a_demo_database_gets_its_missing_demo_accounts_back(empty_ctx, operator
         s.delete(s.scalar(select(User).where(User.username == "guide01")))
     report = initialise(empty_ctx, demo=True)
     assert not report.demo_refused and report.users_created == 1
-    assert len(list_users(empty_ctx, operator)) == 7
+    assert len(list_users(empty_ctx, operator)) == len(DEMO_USERS)
 
 
 def test_the_hall_time_zone_comes_from_the_settings(tmp_path) -> None:
