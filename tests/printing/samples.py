@@ -9,6 +9,7 @@ from hall.core.clock import HALL_ZONE
 from hall.printing.data import (
     AppointmentSlip,
     CommitmentLetter,
+    DecisionNotice,
     Issuer,
     License,
     OneCodeLine,
@@ -258,3 +259,24 @@ def slip(**changes: object) -> AppointmentSlip:
     }
     values.update(changes)
     return AppointmentSlip(**values)  # type: ignore[arg-type]
+
+
+def decision(**changes: object) -> DecisionNotice:
+    values: dict[str, object] = {
+        "issuer": ISSUER,
+        "number": "C01-20261201-0001-MCT-001",
+        "case_number": "C01-20261201-0001",
+        "applicant_name": "徐州市贾汪区味香居餐饮有限公司",
+        "applicant_code": "91320305MA1N428243",
+        "item_code": "MCT-001",
+        "item_name": "娱乐场所经营许可",
+        "authority": "徐州市贾汪区文化广电和旅游局",
+        "applied_on": date(2026, 12, 1),
+        "decided_on": date(2026, 12, 9),
+        "reason": "经现场核查，歌舞娱乐场所包厢内设有隔断，不符合《娱乐场所管理条例》的规定",
+        "legal_basis": "《娱乐场所管理条例》第九条、第十六条",
+        "qr": QR,
+        "reviewer": "孙伟",
+    }
+    values.update(changes)
+    return DecisionNotice(**values)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from hall.printing import (
+    decision_pdf,
     letters_pdf,
     license_pdf,
     onecode_pdf,
@@ -73,6 +74,16 @@ DOCUMENTS: dict[str, tuple[Callable[..., bytes], list[str], str]] = {
          "2026年11月28日15:12", "到厅后扫码签到"],
         samples.payload(200, seed=4),
     ),
+    "decision": (
+        lambda **kw: decision_pdf(samples.decision(**kw)),
+        ["不予行政许可决定书", "编号：C01-20261201-0001-MCT-001", HOLDER, "娱乐场所经营许可（MCT-001）",
+         "徐州市贾汪区文化广电和旅游局", "审查人员孙伟", "2026年12月01日提出的娱乐场所经营许可申请",
+         "受理编号：C01-20261201-0001", "包厢内设有隔断",
+         "依据《娱乐场所管理条例》第九条、第十六条和《中华人民共和国行政许可法》第三十八条第二款",
+         "决定不予行政许可", "六十日内依法申请行政复议", "六个月内依法向人民法院提起行政诉讼",
+         "（行政许可专用章）", "2026年12月09日", "送达回执", "扫码核验本决定书真伪"],
+        samples.QR,
+    ),
 }  # fmt: skip
 NAMES = sorted(DOCUMENTS)
 
@@ -80,6 +91,7 @@ NAMES = sorted(DOCUMENTS)
 NAME_FIELD = {
     "receipt": "applicant_name", "letter": "applicant_name", "license": "holder",
     "onecode": "holder", "ticket": "category", "slip": "applicant_name",
+    "decision": "applicant_name",
 }  # fmt: skip
 
 # Every optional field left empty.
@@ -92,6 +104,7 @@ BARE: dict[str, dict[str, object]] = {
     "onecode": {"licenses": ()},
     "ticket": {"priority": "", "note": ""},
     "slip": {"booked_at": None, "notes": (), "bring": (), "issuer": Issuer(hall_name=HALL)},
+    "decision": {"legal_basis": "", "reviewer": "", "issuer": Issuer(hall_name=HALL)},
 }  # fmt: skip
 
 
@@ -153,7 +166,8 @@ def test_missing_optional_fields_print_cleanly(name: str) -> None:
 
 
 # The pages each sample takes: a change of layout must not push one onto another page.
-PAGES = {"receipt": 1, "letter": 1, "license": 1, "onecode": 1, "ticket": 1, "slip": 1}
+PAGES = {"receipt": 1, "letter": 1, "license": 1, "onecode": 1, "ticket": 1, "slip": 1,
+         "decision": 1}  # fmt: skip
 
 
 @pytest.mark.parametrize("name", NAMES)
