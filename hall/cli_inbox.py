@@ -46,7 +46,7 @@ def cmd_inbox_list(args: argparse.Namespace, ctx: AppContext) -> int:
         print(
             f"{r.id}  {r.case_number:<20} {r.item_code:<10} {pad(r.item_name, 28)} "
             f"{pad(r.applicant_name, 30)} {pad(route_name(r.route), 8)} "
-            f"{pad(sub_case_status_name(r.status), 8)} {str(deadline or ''):<10} "
+            f"{pad(sub_case_status_name(r.status), 8)} {deadline or ''!s:<10} "
             f"{pad(_left(r.days_left), 8)} {pad(stopped, 8)} {holder}".rstrip()
         )
     return 0

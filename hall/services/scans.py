@@ -21,10 +21,8 @@ reading them is also open to the reviewers of the departments whose items need t
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import os
-import shutil
 import tempfile
 import uuid
 from collections.abc import Iterable, Sequence
@@ -46,26 +44,10 @@ from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.labels import material_status_name, proof_name
 from hall.services.permissions import Permission, guarded
+from hall.services.scan_files import PDF, check_content, human_size
+from hall.services.scanner import take_from_scanner
 
 log = logging.getLogger(__name__)
-
-PDF, JPEG, PNG, TIFF = "application/pdf", "image/jpeg", "image/png", "image/tiff"
-#: The first bytes of each kind taken in.
-_MAGIC = (
-    (b"%PDF-", PDF),
-    (b"\xff\xd8\xff", JPEG),
-    (b"\x89PNG\r\n\x1a\n", PNG),
-    (b"II*\x00", TIFF),
-    (b"MM\x00*", TIFF),
-)
-#: What a scanner's folder may hold that is taken in (anything else there is left alone).
-SCAN_SUFFIXES = frozenset({".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"})
-#: A file in the scanner's folder is taken only once it has not changed for this long
-#: (the scanner may still be writing it).
-SETTLED_SECONDS = 2.0
-#: The sub-folder of the scanner's folder that files taken in are moved to.
-TAKEN_FOLDER = "已导入"
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -105,16 +87,6 @@ class MaterialScans:
     scannable: bool
     settled_as: str  # how a line with no paper was settled (承诺、数据核验…), else ""
     scans: tuple[ScanView, ...]
-
-
-@dataclass(frozen=True)
-class IncomingScan:
-    """A file waiting in the scanner's folder."""
-
-    path: Path
-    name: str
-    size: int
-    modified: datetime
 
 
 def scan_root(ctx: AppContext) -> Path:
@@ -157,77 +129,6 @@ def _read_checked(ctx: AppContext, path: Path) -> tuple[bytes, str, int]:
         ) from exc
     media_type, pages = check_content(data, name)
     return data, media_type, pages
-
-
-def check_content(data: bytes, name: str) -> tuple[str, int]:
-    """The type and page count of a scan's bytes; ``ValidationError`` for anything that
-    is not a PDF, JPEG, PNG or TIFF that opens."""
-    media_type = next((kind for magic, kind in _MAGIC if data.startswith(magic)), None)
-    if media_type is None:
-        raise ValidationError(
-            _(
-                "“{name}”不是PDF、JPEG、PNG或TIFF格式的扫描件（文件内容与扩展名不符，或是其他类型的文件），未收入。"
-            ).format(name=name)
-        )
-    if media_type == PDF:
-        return media_type, _pdf_pages(data, name)
-    return media_type, _image_frames(data, name)
-
-
-def _damaged(name: str) -> ValidationError:
-    return ValidationError(
-        _("扫描件“{name}”已损坏或不完整，无法打开，未收入。请重新扫描。").format(name=name)
-    )
-
-
-def _pdf_pages(data: bytes, name: str) -> int:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            raise ValidationError(
-                _("PDF文件“{name}”设有密码，审批人员无法打开，未收入。").format(name=name)
-            )
-        pages = len(reader.pages)
-        if pages:
-            reader.pages[0].mediabox  # noqa: B018 - reading the first page proves it is there
-    except ValidationError:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-        log.info("damaged PDF %s: %s", name, exc)
-        raise _damaged(name) from exc
-    if pages == 0:
-        raise _damaged(name)
-    return pages
-
-
-def _image_frames(data: bytes, name: str) -> int:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            frames = int(getattr(image, "n_frames", 1))
-            image.load()  # a truncated file fails here, not on a reviewer's screen
-    except Image.DecompressionBombError as exc:
-        raise ValidationError(
-            _("图片“{name}”的像素过多，不像是材料扫描件，未收入。").format(name=name)
-        ) from exc
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        log.info("damaged image %s: %s", name, exc)
-        raise _damaged(name) from exc
-    return max(frames, 1)
-
-
-def human_size(size: int) -> str:
-    if size >= 1024 * 1024 * 1024:
-        return f"{size / 1024**3:.1f} GB"
-    if size >= 1024 * 1024:
-        return f"{size / 1024**2:.1f} MB"
-    return f"{max(size, 1) / 1024:.0f} KB"
 
 
 def _store(ctx: AppContext, data: bytes, sha256: str) -> Path:
@@ -478,52 +379,3 @@ def case_scans(ctx: AppContext, actor: Actor, case: str | uuid.UUID) -> tuple[Ma
     """The case's materials checklist with the scans of each line."""
     with ctx.uow() as session:
         return materials_with_scans(session, ctx, find_case(session, case))
-
-
-def scanner_files(folder: Path, now: float | None = None) -> tuple[IncomingScan, ...]:
-    """The files in a scanner's folder that look like scans and have stopped changing,
-    oldest first. A folder that is missing or unreadable has none (the caller says so)."""
-    import time
-
-    moment = time.time() if now is None else now
-    found = []
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return ()
-    for entry in entries:
-        try:
-            if not entry.is_file() or entry.name.startswith("."):
-                continue
-            if Path(entry.name).suffix.lower() not in SCAN_SUFFIXES:
-                continue
-            stat = entry.stat()
-        except OSError:
-            continue
-        if moment - stat.st_mtime < SETTLED_SECONDS:
-            continue
-        found.append(
-            IncomingScan(
-                Path(entry.path),
-                entry.name,
-                stat.st_size,
-                datetime.fromtimestamp(stat.st_mtime).astimezone(),
-            )
-        )
-    return tuple(sorted(found, key=lambda f: (f.modified, f.name)))
-
-
-def take_from_scanner(path: Path) -> None:
-    """Move a file taken in out of the scanner's folder (into ``已导入``), so it is not
-    offered again. A failure is logged: the scan is stored already."""
-    target_dir = path.parent / TAKEN_FOLDER
-    try:
-        target_dir.mkdir(exist_ok=True)
-        target = target_dir / path.name
-        n = 1
-        while target.exists():
-            target = target_dir / f"{path.stem}-{n}{path.suffix}"
-            n += 1
-        shutil.move(str(path), str(target))
-    except OSError as exc:
-        log.warning("could not move %s out of the scanner folder: %s", path, exc)

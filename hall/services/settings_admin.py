@@ -26,6 +26,8 @@ EDITABLE = (
     "lockout_attempts",
     "lockout_minutes",
     "idle_lock_minutes",
+    "scanner_folder",
+    "scan_max_mb",
 )
 
 

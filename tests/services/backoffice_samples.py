@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from hall.models import Case, SubCase, VerificationRequest
 from hall.models.enums import MaterialStatus, ProofMode, Role
-from hall.services import decisions, pickup, scans
+from hall.services import decisions, pickup, scanner, scans
 from hall.services.audit import Actor
 from hall.services.case_materials import answer_verification_request
 from hall.services.documents import DocumentRef, PrintKind
@@ -109,6 +109,9 @@ BACKOFFICE_SAMPLES = {
     ),
     "scans.remove_scan": lambda ctx, a, i: scans.remove_scan(ctx, a, _first_scan(ctx, i)),
     "scans.case_scans": lambda ctx, a, i: scans.case_scans(ctx, a, sample_number(i)),
+    "scanner.set_scanner_folder": lambda ctx, a, i: scanner.set_scanner_folder(
+        ctx, a, str(ctx.paths.data) if i % 2 else ""
+    ),
     "pickup.counter_work": lambda ctx, a, i: pickup.counter_work(ctx, a),
     "pickup.find_for_pickup": lambda ctx, a, i: pickup.find_for_pickup(ctx, a, sample_number(i)),
     "pickup.pickup_documents": lambda ctx, a, i: pickup.pickup_documents(ctx, a, sample_number(i)),

@@ -17,14 +17,8 @@ from sqlalchemy import select
 from hall.core.errors import ValidationError
 from hall.models import AuditEntry, MaterialScan, ScanFile
 from hall.services.inbox import review_detail
-from hall.services.scans import (
-    TAKEN_FOLDER,
-    add_scans,
-    case_scans,
-    remove_scan,
-    scanner_files,
-    stored_path,
-)
+from hall.services.scanner import TAKEN_FOLDER, scanner_files
+from hall.services.scans import add_scans, case_scans, remove_scan, stored_path
 
 from .backoffice import CLERK, CULTURE
 from .backoffice import accept_restaurant as accept

@@ -20,7 +20,11 @@ def test_bad_counter_or_short_password_writes_nothing(empty_ctx) -> None:
 
 def test_init_is_idempotent_and_reports_the_counter_in_force(empty_ctx, monkeypatch) -> None:
     first = initialise(empty_ctx, demo=True)
-    assert first.catalog_imported and first.users_created == len(DEMO_USERS) == 10 and first.counter == "C01"
+    assert (
+        first.catalog_imported
+        and first.users_created == len(DEMO_USERS) == 10
+        and first.counter == "C01"
+    )
     monkeypatch.setenv("HALL_COUNTER", "C05")
     again = initialise(empty_ctx, demo=True)
     assert not again.catalog_imported and again.users_created == 0
