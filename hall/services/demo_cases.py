@@ -25,6 +25,7 @@ from hall.services import decisions
 from hall.services.applicants import ApplicantInput
 from hall.services.audit import Actor
 from hall.services.context import AppContext
+from hall.services.demo_scans import add_demo_scans
 from hall.services.derive import Plan, PlannedField
 from hall.services.identifiers import validate_mobile
 from hall.services.intake import accept_case, plan_application
@@ -53,6 +54,7 @@ class DemoCase:
     claim: dict[str, Actor] = field(default_factory=dict)  # items a reviewer is working on
     # items under on-site inspection: by whom, and what is inspected
     inspect: dict[str, tuple[Actor, str]] = field(default_factory=dict)
+    scans: bool = False  # its floor plan and quality rules scanned in at the counter
     normal_route: tuple[str, ...] = ()  # commitment items the applicant takes to review
     without: tuple[str, ...] = ()  # items of the scope that do not apply
 
@@ -70,7 +72,7 @@ DEMO_CASES = (
         ("H9001", "F1041"),
         inspect={"MPS-001": (POLICE, "现场核查客房、监控设备和旅客身份登记系统")},
     ),
-    DemoCase("91320305589478794G", ("F9004", "F9020")),
+    DemoCase("91320305589478794G", ("F9004", "F9020"), scans=True),
     DemoCase("91320305MADYPWT69T", ("H2002",)),
 )
 
@@ -178,6 +180,8 @@ def accept_demo_case(ctx: AppContext, spec: DemoCase, person: str) -> str | None
         applicant.phone,
     )  # fmt: skip
     case, _changes = accept_case(ctx, CLERK, plan, who, answers, material_status=status)
+    if spec.scans:
+        add_demo_scans(ctx, CLERK, case.number)
     for sub in case.sub_cases:
         if sub.item_code in spec.approve and sub.status is SubCaseStatus.under_review:
             decisions.approve(ctx, REVIEWER, sub.id, "演示：审查通过")

@@ -21,6 +21,8 @@ class ActionId(Enum):
     intake = "intake"
     new_application = "new_application"
     cases = "cases"
+    pickup = "pickup"
+    inbox = "inbox"
     print_documents = "print_documents"
     catalog = "catalog"
     find = "find"
@@ -58,6 +60,18 @@ SPECS: dict[ActionId, ActionSpec] = {
         N_("查找和办理已受理的案件：补交、补正、核验答复、撤回"),
         Permission.accept_case,
     ),
+    ActionId.pickup: ActionSpec(
+        N_("证照领取(&G)"),
+        "Shift+F4",
+        N_("部门办结的案件：打印证照、一码展示和决定书，登记领取；部门要求的补正"),
+        Permission.accept_case,
+    ),
+    ActionId.inbox: ActionSpec(
+        N_("审批待办(&I)"),
+        "F9",
+        N_("本部门的待审事项：认领、准予或不予许可、要求补正、现场核查"),
+        Permission.decide_sub_case,
+    ),
     ActionId.print_documents: ActionSpec(
         N_("打印文书(&P)…"),
         "Ctrl+P",
@@ -90,6 +104,18 @@ SPECS: dict[ActionId, ActionSpec] = {
 }
 
 
+def allowed_to(actor: Actor, spec: ActionSpec) -> bool:
+    """Whether ``actor`` may use the action (a reviewer's right to decide is scoped to
+    their departments; the supervisor watches every inbox)."""
+    if spec.permission is None:
+        return True
+    if spec.permission is Permission.decide_sub_case:
+        return any(
+            can(actor, Permission.decide_sub_case, department=d) for d in actor.departments
+        ) or can(actor, Permission.view_inboxes)
+    return can(actor, spec.permission)
+
+
 def build_actions(parent: QWidget, actor: Actor) -> dict[ActionId, QAction]:
     """The actions ``actor`` may use (the others are made, but hidden and disabled)."""
     actions = {}
@@ -98,7 +124,7 @@ def build_actions(parent: QWidget, actor: Actor) -> dict[ActionId, QAction]:
         action.setShortcut(QKeySequence(spec.shortcut))
         action.setStatusTip(_(spec.tip))
         action.setObjectName(f"action_{action_id.value}")
-        allowed = spec.permission is None or can(actor, spec.permission)
+        allowed = allowed_to(actor, spec)
         action.setVisible(allowed)
         action.setEnabled(allowed)
         actions[action_id] = action

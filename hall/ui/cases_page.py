@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from hall.core.clock import local_today
 from hall.core.errors import HallError
 from hall.core.i18n import _
-from hall.models.enums import MaterialStatus, RequestStatus, SubCaseStatus
+from hall.models.enums import CaseStatus, MaterialStatus, RequestStatus, SubCaseStatus
 from hall.services import case_actions, case_materials, case_supplements, cases
 from hall.services.audit import Actor
 from hall.services.case_views import CaseDetail
@@ -42,6 +42,7 @@ from hall.ui.cases_model import CaseTableModel, Columns
 from hall.ui.code_scan import find_scanned_case, looks_like_code, scan_verdict
 from hall.ui.documents_ui import bus_of, print_case_documents
 from hall.ui.errors import show_error
+from hall.ui.scans_dialog import ScansDialog
 from hall.ui.supplement_dialog import SupplementDialog
 from hall.ui.widgets import message_label, named
 
@@ -112,6 +113,15 @@ class CasesPage(QWidget):
         self.buttons["print"].clicked.connect(self.print_documents)
         self.buttons["print"].setVisible(can(self.actor, Permission.issue_documents))
         buttons.addWidget(self.buttons["print"], 2, 0)
+        self.buttons["scans"] = named(QPushButton(_("扫描材料… (Ctrl+M)")), "case_scans")
+        self.buttons["scans"].clicked.connect(self.scan_materials)
+        QShortcut(
+            QKeySequence("Ctrl+M"),
+            self,
+            self.scan_materials,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
+        buttons.addWidget(self.buttons["scans"], 2, 1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -223,6 +233,7 @@ class CasesPage(QWidget):
         self.buttons["withdraw_item"].setEnabled(bool(open_subs))
         self.buttons["withdraw"].setEnabled(bool(open_subs))
         self.buttons["print"].setEnabled(d is not None)
+        self.buttons["scans"].setEnabled(d is not None and d.status is not CaseStatus.withdrawn)
 
     # --- actions -------------------------------------------------------------------------
 
@@ -230,6 +241,15 @@ class CasesPage(QWidget):
         """Ctrl+P: pick one of the open case's documents and preview it for printing."""
         if self.detail is not None:
             print_case_documents(self, self.ctx, self.actor, bus_of(self), self.detail.number)
+
+    def scan_materials(self) -> None:
+        """Ctrl+M: scan the case's paper materials (from files, the scanner's folder, or
+        dragged onto the window)."""
+        d = self.detail
+        if d is None or d.status is CaseStatus.withdrawn:
+            return
+        ScansDialog(self.ctx, self.actor, d.number, bus_of(self), self).exec()
+        self.open_case(d.number)
 
     def _run(self, work: Callable[[], tuple[CaseDetail, Changes]], done: str) -> None:
         try:

@@ -26,15 +26,17 @@ from hall.services.auth import role_name
 from hall.services.context import AppContext
 from hall.services.intake_state import Step
 from hall.services.permissions import Permission, can
-from hall.ui.actions import ActionId, build_actions
+from hall.ui.actions import SPECS, ActionId, allowed_to, build_actions
 from hall.ui.bus import ChangeBus
 from hall.ui.cases_page import CasesPage
 from hall.ui.catalog_page import CatalogPage
 from hall.ui.errors import show_error
 from hall.ui.idle import IdleWatcher
+from hall.ui.inbox_page import InboxPage
 from hall.ui.intake.accept_step import AcceptStep
 from hall.ui.intake.page import IntakePage
 from hall.ui.lock_screen import LockScreen
+from hall.ui.pickup_page import PickupPage
 from hall.ui.tasks import run_task
 from hall.ui.widgets import named
 
@@ -75,11 +77,18 @@ class MainWindow(QMainWindow):
         self.pages = named(QStackedWidget(), "pages")
         self.intake_page: IntakePage | None = None
         self.cases_page: CasesPage | None = None
+        self.pickup_page: PickupPage | None = None
+        self.inbox_page: InboxPage | None = None
         if can(self.actor, Permission.accept_case):
             self.intake_page = IntakePage(self.ctx, self.actor, self)
             self.pages.addWidget(self.intake_page)
             self.cases_page = CasesPage(self.ctx, self.actor, self)
             self.pages.addWidget(self.cases_page)
+            self.pickup_page = PickupPage(self.ctx, self.actor, self)
+            self.pages.addWidget(self.pickup_page)
+        if allowed_to(self.actor, SPECS[ActionId.inbox]):
+            self.inbox_page = InboxPage(self.ctx, self.actor, self)
+            self.pages.addWidget(self.inbox_page)
         self.catalog_page = CatalogPage(self.ctx, self)
         self.pages.addWidget(self.catalog_page)
         self.lock_screen = LockScreen(self.ctx, self.actor, self)
@@ -104,6 +113,8 @@ class MainWindow(QMainWindow):
         menu.addAction(a[ActionId.intake])
         menu.addAction(a[ActionId.new_application])
         menu.addAction(a[ActionId.cases])
+        menu.addAction(a[ActionId.pickup])
+        menu.addAction(a[ActionId.inbox])
         menu.addAction(a[ActionId.print_documents])
         menu.addSeparator()
         menu.addAction(a[ActionId.catalog])
@@ -147,6 +158,8 @@ class MainWindow(QMainWindow):
         a[ActionId.intake].triggered.connect(self.show_intake)
         a[ActionId.new_application].triggered.connect(self.new_application)
         a[ActionId.cases].triggered.connect(self.show_cases)
+        a[ActionId.pickup].triggered.connect(self.show_pickup)
+        a[ActionId.inbox].triggered.connect(self.show_inbox)
         a[ActionId.print_documents].triggered.connect(self.print_documents)
         a[ActionId.catalog].triggered.connect(self.show_catalog)
         a[ActionId.find].triggered.connect(self.show_catalog)
@@ -162,6 +175,7 @@ class MainWindow(QMainWindow):
         self.lock_screen.sign_out_requested.connect(self.sign_out)
         self.bus.catalog_changed.connect(self.catalog_page.reload_catalog)
         self.bus.catalog_changed.connect(self._show_catalog_version)
+        self.bus.cases_changed.connect(self._cases_changed)
 
     def _show_secrets_state(self) -> None:
         if self.ctx.secrets_open:
@@ -224,11 +238,8 @@ class MainWindow(QMainWindow):
         self.lock_screen.reset()
 
     def unlock(self) -> None:
-        from hall.ui.actions import SPECS
-
         for action_id, action in self.actions_.items():
-            spec = SPECS[action_id]
-            action.setEnabled(spec.permission is None or can(self.actor, spec.permission))
+            action.setEnabled(allowed_to(self.actor, SPECS[action_id]))
         self.screens.setCurrentWidget(self.pages)
         if self._focus_before_lock is not None:
             self._focus_before_lock.setFocus()
@@ -236,11 +247,20 @@ class MainWindow(QMainWindow):
 
     # --- actions -----------------------------------------------------------------------
 
+    def _cases_changed(self) -> None:
+        """Another page changed a case: the lists that show cases follow, when seen."""
+        page = self.pages.currentWidget()
+        if page is self.pickup_page and self.pickup_page is not None:
+            self.pickup_page.refresh()
+
     def show_start_page(self) -> None:
-        """The clerk's work first (and a draft left by a crash offered back); the
-        catalog for everyone else."""
+        """The clerk's work first (and a draft left by a crash offered back); a
+        reviewer's inbox; the catalog for everyone else."""
         if self.intake_page is None:
-            self.show_catalog()
+            if self.inbox_page is not None:
+                self.show_inbox()
+            else:
+                self.show_catalog()
             return
         self.show_intake()
         QTimer.singleShot(0, self.intake_page.offer_drafts)
@@ -256,6 +276,18 @@ class MainWindow(QMainWindow):
             self.cases_page.refresh()
             self.cases_page.focus_search()
 
+    def show_pickup(self) -> None:
+        if self.pickup_page is not None:
+            self.pages.setCurrentWidget(self.pickup_page)
+            self.pickup_page.refresh()
+            self.pickup_page.focus_search()
+
+    def show_inbox(self) -> None:
+        if self.inbox_page is not None:
+            self.pages.setCurrentWidget(self.inbox_page)
+            self.inbox_page.refresh()
+            self.inbox_page.focus_table()
+
     def new_application(self) -> None:
         if self.intake_page is not None:
             self.pages.setCurrentWidget(self.intake_page)
@@ -268,6 +300,10 @@ class MainWindow(QMainWindow):
         cases, intake = self.cases_page, self.intake_page
         if cases is not None and page is cases and cases.detail is not None:
             cases.print_documents()
+        elif page is self.pickup_page and self.pickup_page is not None:
+            self.pickup_page.print_selected()
+        elif page is self.inbox_page and self.inbox_page is not None:
+            self.inbox_page.print_notice()
         elif intake is not None and page is intake and intake.result is not None:
             accept = intake.steps[Step.accept]
             assert isinstance(accept, AcceptStep)

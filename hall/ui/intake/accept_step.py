@@ -34,6 +34,7 @@ from hall.services.intake_state import Step, step_title
 from hall.services.labels import route_name
 from hall.ui.documents_ui import bus_of, open_preview, print_case_documents
 from hall.ui.intake.base import StepWidget, heading, hint
+from hall.ui.scans_dialog import ScansDialog
 from hall.ui.widgets import named
 
 STEP_ROLE = Qt.ItemDataRole.UserRole
@@ -98,6 +99,7 @@ class AcceptStep(StepWidget):
         keyed: list[tuple[str, Callable[[], None]]] = [
             ("F7", partial(self.print_document, PrintKind.receipt)),
             ("F8", partial(self.print_document, PrintKind.letter)),
+            ("Ctrl+M", self.scan_materials),
             *((k, partial(self.print_license, n)) for n, k in enumerate(LICENSE_KEYS)),
         ]
         for keys, slot in keyed:
@@ -205,6 +207,7 @@ class AcceptStep(StepWidget):
                 )
             )
         buttons.append(("printMore", _("全部文书… (Ctrl+P)"), self.print_documents))
+        buttons.append(("scanMaterials", _("扫描材料… (Ctrl+M)"), self.scan_materials))
         for n, (name, text, slot) in enumerate(buttons):
             button = named(QPushButton(text), name)
             button.clicked.connect(lambda _checked=False, slot=slot: slot())
@@ -240,6 +243,13 @@ class AcceptStep(StepWidget):
         if result is not None:
             page = self.page
             print_case_documents(page, page.ctx, page.actor, bus_of(page), result.number)
+
+    def scan_materials(self) -> None:
+        """Ctrl+M: scan the paper just handed over into the case just accepted."""
+        result = self.page.result
+        if result is not None and self._can_print():
+            page = self.page
+            ScansDialog(page.ctx, page.actor, result.number, bus_of(page), page).exec()
 
     def enter(self) -> None:
         if self.page.result is not None:
