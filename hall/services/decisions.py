@@ -107,10 +107,14 @@ def _names(session: Session, username: str) -> str:
 
 
 def _load(session: Session, sub_id: uuid.UUID) -> tuple[SubCase, Case]:
-    sub = session.scalar(select(SubCase).where(SubCase.id == sub_id).with_for_update())
-    if sub is None:
+    """The sub-case and its case, both locked (the case first, as every action on a case
+    takes it): parallel decisions on one case follow each other, so the last one sees
+    the others and closes the case."""
+    case_id = session.scalar(select(SubCase.case_id).where(SubCase.id == sub_id))
+    if case_id is None:
         raise NotFound(_("没有这个事项（可能已被删除，或编号有误）。"))
-    case = session.get_one(Case, sub.case_id)
+    case = session.scalars(select(Case).where(Case.id == case_id).with_for_update()).one()
+    sub = session.scalars(select(SubCase).where(SubCase.id == sub_id).with_for_update()).one()
     return sub, case
 
 
@@ -147,6 +151,15 @@ def _take(session: Session, actor: Actor, sub: SubCase, case: Case, now: datetim
         )
     sub.claimed_by, sub.claimed_at = actor.username, now
     return True
+
+
+def _record_claim(
+    ctx: AppContext, session: Session, actor: Actor, sub: SubCase, case: Case
+) -> None:
+    record(
+        session, ctx.clock, actor, "sub_case.claim", "sub_case", sub.id,
+        after={"case": case.number, "item": sub.item_code}, rows=[sub],
+    )  # fmt: skip
 
 
 def _event(sub: SubCase, actor: Actor, now: datetime, to: SubCaseStatus, note: str) -> SubCaseEvent:
@@ -202,10 +215,7 @@ def claim(ctx: AppContext, actor: Actor, sub_id: uuid.UUID | str) -> tuple[Revie
     with ctx.uow(write=True) as session:
         sub, case = _load(session, key)
         if _take(session, actor, sub, case, now):
-            record(
-                session, ctx.clock, actor, "sub_case.claim", "sub_case", sub.id,
-                after={"case": case.number, "item": sub.item_code}, rows=[sub],
-            )  # fmt: skip
+            _record_claim(ctx, session, actor, sub, case)
         view = _result(ctx, actor, session, sub)
     return view, Changes(cases=True)
 
@@ -393,10 +403,7 @@ def ask_supplement(
             )
         give_notice(session, ctx, actor, case, wanted, text, only=sub)
         if claimed:
-            record(
-                session, ctx.clock, actor, "sub_case.claim", "sub_case", sub.id,
-                after={"case": case.number, "item": sub.item_code}, rows=[sub],
-            )  # fmt: skip
+            _record_claim(ctx, session, actor, sub, case)
         view = _result(ctx, actor, session, sub)
     return view, Changes(cases=True)
 

@@ -336,15 +336,20 @@ def case_documents(ctx: AppContext, actor: Actor, ref: str) -> tuple[DocumentRef
         ]
         if licenses:
             refs.append(DocumentRef(PrintKind.onecode, case.number, kind_title(PrintKind.onecode)))
-        refs += [
-            DocumentRef(
-                PrintKind.decision,
-                decision_data.notice_number(case, sub),
-                f"{kind_title(PrintKind.decision)} {sub.item_name}",
-            )
-            for sub in decision_data.rejected_subs(session, case)
-        ]
+        refs += decision_refs(session, case)
     return tuple(refs)
+
+
+def decision_refs(session: Session, case: Case) -> list[DocumentRef]:
+    """The decision notice of each item of ``case`` its department refused."""
+    return [
+        DocumentRef(
+            PrintKind.decision,
+            decision_data.notice_number(case, sub),
+            f"{kind_title(PrintKind.decision)} {sub.item_name}",
+        )
+        for sub in decision_data.rejected_subs(session, case)
+    ]
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from hall.services.case_views import CaseDetail
 from hall.services.cases import find_case
 from hall.services.changes import Changes
 from hall.services.context import AppContext
-from hall.services.documents import DocumentRef, PrintKind, kind_title
+from hall.services.documents import DocumentRef, PrintKind, decision_refs, kind_title
 from hall.services.identifiers import normalize, validate_resident_id
 from hall.services.masking import shown_code
 from hall.services.permissions import Permission, guarded
@@ -246,14 +246,7 @@ def pickup_documents(ctx: AppContext, actor: Actor, case_ref: str) -> tuple[Pick
         ]
         if licenses:
             refs.append(DocumentRef(PrintKind.onecode, case.number, kind_title(PrintKind.onecode)))
-        refs += [
-            DocumentRef(
-                PrintKind.decision,
-                decision_data.notice_number(case, sub),
-                f"{kind_title(PrintKind.decision)} {sub.item_name}",
-            )
-            for sub in decision_data.rejected_subs(session, case)
-        ]
+        refs += decision_refs(session, case)
         printed = {
             (str(kind), str(number))
             for kind, number in session.execute(

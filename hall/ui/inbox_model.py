@@ -6,13 +6,14 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from hall.core.i18n import N_, _
 from hall.models.enums import StopReason
 from hall.services.inbox import InboxRow
 from hall.services.labels import route_name, sub_case_status_name
+from hall.ui.table_model import RowsTableModel
 
 
 class Columns(IntEnum):
@@ -39,7 +40,6 @@ HEADERS = {
     Columns.holder: N_("办理人"),
 }
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-_ROOT = QModelIndex()
 OVERDUE = QColor("#b00020")
 NEAR = QColor("#8a5a00")
 STOPPED = QColor("#666666")
@@ -62,39 +62,12 @@ def left_text(row: InboxRow) -> str:
     return str(left)
 
 
-class InboxTableModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[InboxRow] = []
+class InboxTableModel(RowsTableModel[InboxRow]):
+    columns = Columns
+    headers = HEADERS
 
-    def set_rows(self, rows: list[InboxRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> InboxRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(Columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(HEADERS[Columns(section)]) if 0 <= section < len(Columns) else None
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        r = self._rows[index.row()]
-        col = Columns(index.column())
+    def cell(self, r: InboxRow, column: int, role: int) -> Any:
+        col = Columns(column)
         if role == Qt.ItemDataRole.ForegroundRole:
             if r.stop_reason is not None:
                 return QBrush(STOPPED)

@@ -26,7 +26,7 @@ REVIEWER = Actor("reviewer01", Role.reviewer, "C01", "赵强", ("SAMR",))
 COLLECTOR_ID = "320305198511232751"
 
 
-def _accept_for_review(ctx) -> str:
+def accept_for_review(ctx) -> str:
     plan = plan_application(ctx, scope=["H0101"], applicant_code=ENTERPRISE,
                             normal_route=["SAMR-001"])  # fmt: skip
     status = {
@@ -50,7 +50,7 @@ def review_cases(ctx, _operator: Actor, *, inspecting=False, decided=False, scan
     """One case per role (numbered as :func:`sample_number` says), its food permit in
     the market regulator's inbox: under inspection, decided, or with a scan, if asked."""
     for _role in Role:
-        number = _accept_for_review(ctx)
+        number = accept_for_review(ctx)
         sub = sample_sub(ctx, number)
         if inspecting:
             decisions.start_inspection(ctx, REVIEWER, sub, "现场核查")

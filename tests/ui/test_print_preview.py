@@ -50,11 +50,11 @@ def reprepared(monkeypatch, document):
     """Laying the document out again gives the copy (the layouts are tested elsewhere)."""
     calls: list[tuple[PrintKind, str]] = []
 
-    def prepare(ctx, actor, kind, ref):
-        calls.append((kind, ref))
+    def prepare(ctx, actor, again):
+        calls.append((again.kind, again.number))
         return dataclasses.replace(document, copy=len(calls))
 
-    monkeypatch.setattr(print_preview, "prepare_document", prepare)
+    monkeypatch.setattr(print_preview, "prepare_again", prepare)
     return calls
 
 
