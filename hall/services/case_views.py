@@ -55,6 +55,7 @@ class CaseSummary:
     deferred_materials: int  # 容缺: materials still to be brought by a promised date
     open_supplement: bool  # a supplement notice (补正) waits for the applicant
     next_deadline: date | None  # the earliest promised (else statutory) deadline under review
+    ready_for_pickup: bool = False  # decided by the departments, waiting for the applicant
 
     @property
     def has_pending(self) -> bool:
@@ -76,6 +77,8 @@ class CaseSummary:
             parts.append(_("待部门核验{n}项").format(n=self.pending_verifications))
         if self.deferred_materials:
             parts.append(_("容缺待补{n}项").format(n=self.deferred_materials))
+        if self.ready_for_pickup:
+            parts.append(_("待领取"))
         return "，".join(parts)
 
     def to_json(self) -> dict[str, Any]:
@@ -98,6 +101,7 @@ class CaseSummary:
                 "open_supplement": self.open_supplement,
             },
             "next_deadline": _day(self.next_deadline),
+            "ready_for_pickup": self.ready_for_pickup,
         }
 
 

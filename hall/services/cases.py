@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from hall.core.errors import NotFound, ValidationError
@@ -23,6 +23,7 @@ from hall.models import (
     Applicant,
     Case,
     MaterialCheck,
+    Pickup,
     SubCase,
     SupplementRequest,
     VerificationRequest,
@@ -148,6 +149,7 @@ def _summaries(
         .where(SupplementRequest.status == SupplementStatus.open)
         .group_by(SupplementRequest.case_id),
     )
+    ready = set(session.scalars(select(Case.id).where(Case.id.in_(ids), ready_clause())))
     summaries = []
     for case, applicant in found:
         live = case.status is not CaseStatus.withdrawn
@@ -169,9 +171,18 @@ def _summaries(
                 deferred_materials=deferred.get(case.id, 0) if live else 0,
                 open_supplement=bool(notices.get(case.id)) and live,
                 next_deadline=sub.next if sub and live else None,
+                ready_for_pickup=case.id in ready,
             )
         )
     return summaries
+
+
+def ready_clause() -> ColumnElement[bool]:
+    """A case whose every item is decided, some by their departments, and whose
+    documents nobody has collected yet: it waits for its applicant (证照领取)."""
+    decided = exists().where(SubCase.case_id == Case.id, SubCase.decided_by.is_not(None))
+    picked = exists().where(Pickup.case_id == Case.id)
+    return and_(Case.status == CaseStatus.closed, decided, ~picked)
 
 
 def _counts(session: Session, stmt: Select[uuid.UUID, int]) -> dict[uuid.UUID, int]:

@@ -24,12 +24,12 @@ from hall.core.clock import local_today
 from hall.core.errors import Conflict, NotFound, ValidationError
 from hall.core.i18n import N_, _
 from hall.models import Applicant, Case, DocumentPrint, License, Pickup, SubCase, SupplementRequest
-from hall.models.enums import CaseStatus, SubCaseStatus, SupplementStatus
+from hall.models.enums import SubCaseStatus, SupplementStatus
 from hall.services import decision_data
 from hall.services.audit import Actor, record
 from hall.services.case_reading import build_detail
 from hall.services.case_views import CaseDetail
-from hall.services.cases import find_case
+from hall.services.cases import find_case, ready_clause
 from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.documents import DocumentRef, PrintKind, decision_refs, kind_title
@@ -108,12 +108,6 @@ class PickupDocument:
     printed_before: bool
 
 
-def _ready_clause() -> Any:
-    decided = exists().where(SubCase.case_id == Case.id, SubCase.decided_by.is_not(None))
-    picked = exists().where(Pickup.case_id == Case.id)
-    return (Case.status == CaseStatus.closed) & decided & ~picked
-
-
 @guarded(Permission.accept_case)
 def counter_work(ctx: AppContext, actor: Actor, limit: int = 500) -> CounterWork:
     """What the departments sent back to the counter: the cases ready for pickup (the
@@ -123,7 +117,7 @@ def counter_work(ctx: AppContext, actor: Actor, limit: int = 500) -> CounterWork
             session.execute(
                 select(Case, Applicant)
                 .join(Applicant, Applicant.id == Case.applicant_id)
-                .where(_ready_clause())
+                .where(ready_clause())
                 .order_by(Case.accepted_at)
                 .limit(limit)
             ).all()
@@ -206,7 +200,7 @@ def _locate(session: Session, ctx: AppContext, value: str) -> Case:
     found = session.scalar(
         select(Case)
         .join(Applicant, Applicant.id == Case.applicant_id)
-        .where(Applicant.code == code, _ready_clause())
+        .where(Applicant.code == code, ready_clause())
         .order_by(Case.accepted_at)
         .limit(1)
     )
@@ -304,7 +298,7 @@ def record_pickup(
                     name=earlier.collector_name,
                 )
             )
-        if not session.scalar(select(exists().where(Case.id == case.id, _ready_clause()))):
+        if not session.scalar(select(exists().where(Case.id == case.id, ready_clause()))):
             raise Conflict(
                 _("案件{n}还有事项在审查中（或没有部门作出的决定），尚不能领取。").format(
                     n=case.number

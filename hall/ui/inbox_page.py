@@ -81,7 +81,7 @@ class InboxPage(QWidget):
         self._build_ui()
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
-        self.timer.timeout.connect(self.refresh)
+        self.timer.timeout.connect(self._tick)
         self.timer.start()
 
     def _build_ui(self) -> None:
@@ -171,6 +171,12 @@ class InboxPage(QWidget):
         self._enable()
 
     # --- reading ---------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        """New sub-cases arrive as counters accept cases: look again while the page is
+        on screen (not behind the lock screen, not under a dialog of its own)."""
+        if self.isVisible() and self.window().isActiveWindow():
+            self.refresh()
 
     def focus_table(self) -> None:
         self.table.setFocus()

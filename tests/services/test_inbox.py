@@ -26,7 +26,7 @@ from hall.services.audit import Actor
 from hall.services.auth import create_user
 from hall.services.bundles import prepare_bundle
 from hall.services.case_materials import answer_verification_request, receive_material
-from hall.services.cases import case_detail
+from hall.services.cases import case_detail, search_cases
 from hall.services.documents import How, PrintKind, prepare_document, record_handover
 from hall.services.inbox import InboxView, list_inbox, review_detail
 from hall.services.pickup import (
@@ -113,6 +113,8 @@ def test_restaurant_goes_to_three_departments_is_decided_in_parallel_and_picked_
     detail, _ = decisions.approve(ctx, CULTURE, culture.id)
     assert detail.case.status is CaseStatus.closed and detail.case.ready_for_pickup
     assert "等待申请人领取" in detail.case.pending[-1]
+    [summary] = search_cases(ctx, CLERK, case.number)
+    assert summary.ready_for_pickup and "待领取" in summary.pending_text()
 
     # Back at the counter: a pickup ticket brings the case up.
     ready = counter_work(ctx, CLERK).ready
@@ -143,6 +145,7 @@ def test_restaurant_goes_to_three_departments_is_decided_in_parallel_and_picked_
     assert detail.pickup is not None and detail.pickup.collector_name == "张伟"
     assert not detail.ready_for_pickup
     assert case.number not in [r.case_number for r in counter_work(ctx, CLERK).ready]
+    assert not search_cases(ctx, CLERK, case.number)[0].ready_for_pickup
     with pytest.raises(Conflict, match="已于"):
         record_pickup(ctx, CLERK, case.number, "张伟", REPRESENTATIVE, CollectorRole.applicant,
                       tuple(d.ref for d in documents))  # fmt: skip
