@@ -21,9 +21,12 @@ runs. The rules, in one place:
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from hall.models import ClockStop, SubCase
+from hall.models.enums import StopReason
 from hall.services.workdays import WorkdayCalendar
 
 
@@ -44,6 +47,19 @@ def days_left(
     if deadline is None:
         return None
     return workdays_after(calendar, stopped_since or today, deadline)
+
+
+def standing_still(stops: Iterable[ClockStop]) -> dict[uuid.UUID, tuple[date, StopReason]]:
+    """For each sub-case whose clock stands still among ``stops``: since when (its
+    earliest open stop) and why."""
+    out: dict[uuid.UUID, tuple[date, StopReason]] = {}
+    for stop in stops:
+        if stop.ended_on is not None:
+            continue
+        known = out.get(stop.sub_case_id)
+        if known is None or stop.started_on < known[0]:
+            out[stop.sub_case_id] = (stop.started_on, stop.reason)
+    return out
 
 
 def end_stop(

@@ -39,7 +39,7 @@ from hall.models.enums import (
     VerificationStatus,
 )
 from hall.services.audit import Actor
-from hall.services.case_clock import days_left, workdays_after
+from hall.services.case_clock import days_left, standing_still, workdays_after
 from hall.services.case_history import case_history
 from hall.services.case_views import (
     CaseApplicant,
@@ -102,13 +102,7 @@ def build_detail(session: Session, ctx: AppContext, actor: Actor, case: Case) ->
             select(VerificationTask).where(VerificationTask.sub_case_id.in_(sub_ids))
         )
     }
-    open_since: dict[uuid.UUID, date] = {}
-    reasons: dict[uuid.UUID, StopReason] = {}
-    for stop in stops:
-        if stop.ended_on is None:
-            since = open_since.get(stop.sub_case_id)
-            open_since[stop.sub_case_id] = min(since, stop.started_on) if since else stop.started_on
-            reasons[stop.sub_case_id] = stop.reason
+    still = standing_still(stops)
     licenses = case_licenses(session, case.id)
     names = user_names(session, [n for s in subs for n in (s.claimed_by, s.decided_by) if n])
     sub_views = tuple(
@@ -117,11 +111,11 @@ def build_detail(session: Session, ctx: AppContext, actor: Actor, case: Case) ->
                 s,
                 calendar,
                 today,
-                open_since.get(s.id),
+                still[s.id][0] if s.id in still else None,
                 commitments.get(s.id),
                 tasks.get(s.id),
             ),
-            stop_reason=reasons.get(s.id),
+            stop_reason=still[s.id][1] if s.id in still else None,
             claimed_by=s.claimed_by,
             claimed_by_name=names.get(s.claimed_by or "", ""),
             claimed_at=s.claimed_at,

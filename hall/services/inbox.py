@@ -25,7 +25,7 @@ from hall.core.i18n import _
 from hall.models import Applicant, Case, ClockStop, SubCase
 from hall.models.enums import Route, StopReason, SubCaseStatus
 from hall.services.audit import Actor
-from hall.services.case_clock import days_left
+from hall.services.case_clock import days_left, standing_still
 from hall.services.case_reading import build_detail, user_names
 from hall.services.case_views import CaseDetail, SubCaseDetail
 from hall.services.context import AppContext
@@ -265,16 +265,13 @@ def _open_stops(
     """For each sub-case whose clock stands still: since when, and why."""
     if not sub_ids:
         return {}
-    out: dict[uuid.UUID, tuple[date, StopReason]] = {}
-    for stop in session.scalars(
-        select(ClockStop).where(
-            and_(ClockStop.sub_case_id.in_(sub_ids), ClockStop.ended_on.is_(None))
+    return standing_still(
+        session.scalars(
+            select(ClockStop).where(
+                and_(ClockStop.sub_case_id.in_(sub_ids), ClockStop.ended_on.is_(None))
+            )
         )
-    ):
-        known = out.get(stop.sub_case_id)
-        if known is None or stop.started_on < known[0]:
-            out[stop.sub_case_id] = (stop.started_on, stop.reason)
-    return out
+    )
 
 
 def sub_case_department(ctx: AppContext, sub_id: uuid.UUID | str) -> str | None:

@@ -137,7 +137,8 @@ def _store(ctx: AppContext, data: bytes, sha256: str) -> Path:
     if target.is_file() and target.stat().st_size == len(data):
         return target
     try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        scan_root(ctx).mkdir(mode=0o700, exist_ok=True)
+        target.parent.mkdir(mode=0o700, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -96,6 +96,7 @@ class CasesPage(QWidget):
             ("fulfil", _("补正材料已到齐"), "Ctrl+Shift+B", self.fulfil_supplement),
             ("withdraw_item", _("撤回事项"), "Ctrl+Shift+W", self.withdraw_item),
             ("withdraw", _("撤回案件"), "Ctrl+Alt+W", self.withdraw_case),
+            ("scans", _("扫描材料…"), "Ctrl+M", self.scan_materials),
         ):
             button = named(QPushButton(f"{label} ({keys})"), f"case_{key}")
             button.clicked.connect(slot)
@@ -112,16 +113,7 @@ class CasesPage(QWidget):
         self.buttons["print"] = named(QPushButton(_("打印文书… (Ctrl+P)")), "case_print")
         self.buttons["print"].clicked.connect(self.print_documents)
         self.buttons["print"].setVisible(can(self.actor, Permission.issue_documents))
-        buttons.addWidget(self.buttons["print"], 2, 0)
-        self.buttons["scans"] = named(QPushButton(_("扫描材料… (Ctrl+M)")), "case_scans")
-        self.buttons["scans"].clicked.connect(self.scan_materials)
-        QShortcut(
-            QKeySequence("Ctrl+M"),
-            self,
-            self.scan_materials,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-        )
-        buttons.addWidget(self.buttons["scans"], 2, 1)
+        buttons.addWidget(self.buttons["print"], 2, 1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)

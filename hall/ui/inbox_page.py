@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, QSize, QSortFilterProxyModel, Qt, QTimer
-from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -19,9 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTableView,
@@ -41,15 +38,13 @@ from hall.services.context import AppContext
 from hall.services.documents import PrintKind
 from hall.services.inbox import InboxView, ReviewDetail, list_inbox, review_detail
 from hall.services.permissions import Permission, can
-from hall.services.scans import ScanView
 from hall.ui.decision_dialogs import TextDialog, reject_dialog
 from hall.ui.documents_ui import bus_of, open_preview
 from hall.ui.errors import show_error
 from hall.ui.inbox_model import SORT_ROLE, Columns, InboxTableModel
 from hall.ui.review_details import review_html
-from hall.ui.scan_view import ScanViewer, scan_caption, thumbnails
+from hall.ui.scan_view import ScanStrip
 from hall.ui.supplement_dialog import SupplementDialog
-from hall.ui.tasks import run_task
 from hall.ui.widgets import message_label, named
 
 log = logging.getLogger(__name__)
@@ -77,7 +72,6 @@ class InboxPage(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
-        self._thumbs: dict[str, QPixmap] = {}
         self._build_ui()
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
@@ -112,14 +106,8 @@ class InboxPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.text = named(QTextBrowser(), "reviewDetail")
-        self.scans = named(QListWidget(), "reviewScans")
-        self.scans.setViewMode(QListView.ViewMode.IconMode)
-        self.scans.setIconSize(THUMB)
-        self.scans.setGridSize(QSize(THUMB.width() + 70, THUMB.height() + 44))
+        self.scans = named(ScanStrip(THUMB), "reviewScans")
         self.scans.setMaximumHeight(THUMB.height() + 60)
-        self.scans.setMovement(QListView.Movement.Static)
-        self.scans.setWordWrap(True)
-        self.scans.itemActivated.connect(self.view_scan)
         self.message = message_label()
         self.message.hide()
         self.buttons: dict[str, QPushButton] = {}
@@ -226,44 +214,16 @@ class InboxPage(QWidget):
 
     def _show(self, detail: ReviewDetail | None) -> None:
         self.detail = detail
-        self.scans.clear()
         if detail is None:
+            self.scans.clear()
             self.text.setPlainText(_("没有待办事项。") if self.model.rowCount() == 0 else "")
             self._enable()
             return
         self.text.setHtml(review_html(detail, self.ctx.clock.zone))
-        wanted: list[ScanView] = []
-        for m in detail.materials:
-            for n, scan in enumerate(m.scans, 1):
-                item = QListWidgetItem(f"{m.name} {n}\n{scan_caption(scan)}")
-                item.setData(ROLE, (m.material_id, n - 1))
-                item.setToolTip(scan_caption(scan))
-                pixmap = self._thumbs.get(scan.sha256)
-                if pixmap is not None:
-                    item.setIcon(QIcon(pixmap))
-                else:
-                    wanted.append(scan)
-                self.scans.addItem(item)
+        self.scans.show_scans([(m.name, m.scans) for m in detail.materials if m.scans],
+                              numbered=True)  # fmt: skip
         self.scans.setVisible(self.scans.count() > 0)
-        if wanted:
-            shown = detail.id
-
-            def done(images: dict) -> None:
-                for sha, image in images.items():
-                    if image is not None:
-                        self._thumbs[sha] = QPixmap.fromImage(image)
-                if self.detail is not None and self.detail.id == shown:
-                    self._show(self.detail)
-
-            run_task(self, lambda: thumbnails(wanted), done, lambda e: log.warning("%s", e))
         self._enable()
-
-    def view_scan(self, item: QListWidgetItem) -> None:
-        if self.detail is None:
-            return
-        material_id, index = item.data(ROLE)
-        line = next(m for m in self.detail.materials if m.material_id == material_id)
-        ScanViewer(line.name, line.scans, index, self).exec()
 
     def _enable(self) -> None:
         d = self.detail

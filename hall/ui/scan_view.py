@@ -9,12 +9,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QIcon, QImage, QImageReader, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -27,6 +30,7 @@ from hall.services.scan_files import human_size
 from hall.services.scans import ScanView
 from hall.ui.page_view import ZOOM_STEP, PageView
 from hall.ui.pdf_pages import page_size_at, render_on_white
+from hall.ui.tasks import run_task
 from hall.ui.widgets import named
 
 log = logging.getLogger(__name__)
@@ -54,6 +58,35 @@ def thumbnail(path: Path, is_pdf: bool, size: QSize = THUMB) -> QImage | None:
         reader.setScaledSize(original.scaled(size, Qt.AspectRatioMode.KeepAspectRatio))
     image = reader.read()
     return None if image.isNull() else image
+
+
+def read_pages(path: Path) -> tuple[QImage, str]:
+    """Every page of an image file (a multi-page TIFF's frames one under the other, on
+    white); a null image and the reader's reason when it cannot be read."""
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
+    pages = []
+    for frame in range(max(1, reader.imageCount())):
+        if frame and not reader.jumpToImage(frame):
+            break
+        image = reader.read()
+        if image.isNull():
+            break
+        pages.append(image)
+    if len(pages) <= 1:
+        return (pages[0] if pages else QImage()), reader.errorString()
+    gap = 16
+    width = max(p.width() for p in pages)
+    height = sum(p.height() for p in pages) + gap * (len(pages) - 1)
+    sheet = QImage(width, height, QImage.Format.Format_RGB32)
+    sheet.fill(Qt.GlobalColor.lightGray)
+    painter = QPainter(sheet)
+    y = 0
+    for page in pages:
+        painter.drawImage(0, y, page)
+        y += page.height() + gap
+    painter.end()
+    return sheet, ""
 
 
 def thumbnails(scans: Sequence[ScanView]) -> dict[str, QImage | None]:
@@ -100,7 +133,7 @@ class ScanViewer(QDialog):
             ("next", _("下一份"), "PgDown", lambda: self.show_scan(self.index + 1)),
             ("zoom_in", _("放大"), "Ctrl+=", lambda: self.zoom_by(ZOOM_STEP)),
             ("zoom_out", _("缩小"), "Ctrl+-", lambda: self.zoom_by(1 / ZOOM_STEP)),
-            ("fit", _("适合窗口"), "Ctrl+0", self.fit),
+            ("fit", _("适合宽度"), "Ctrl+0", self.fit),
         ):
             button = named(QPushButton(f"{label} ({keys})"), f"scan_{key}")
             button.setAutoDefault(False)
@@ -143,11 +176,9 @@ class ScanViewer(QDialog):
                 self.stack.setCurrentWidget(self.pages)
                 return
             document.deleteLater()
-        reader = QImageReader(str(scan.path))
-        reader.setAutoTransform(True)
-        image = reader.read()
+        image, reason = read_pages(scan.path)
         if image.isNull():
-            log.warning("could not show scan %s: %s", scan.path, reader.errorString())
+            log.warning("could not show scan %s: %s", scan.path, reason)
             self.picture.setText(_("无法显示这份扫描件。"))
             self.picture.adjustSize()
         else:
@@ -184,12 +215,9 @@ class ScanViewer(QDialog):
             return
         if self._image is None:
             return
-        room = self.area.viewport().size()
-        self._zoom = min(
-            1.0,
-            room.width() / max(1, self._image.width()),
-            room.height() / max(1, self._image.height()),
-        )
+        # To the width, as the PDF pages are: a scan is read from the top down.
+        room = self.area.viewport().width() - self.area.verticalScrollBar().sizeHint().width()
+        self._zoom = min(1.0, room / max(1, self._image.width()))
         self._show_image()
 
     def zoom_by(self, factor: float) -> None:
@@ -202,3 +230,73 @@ class ScanViewer(QDialog):
     def done(self, result: int) -> None:
         self._close_pdf()
         super().done(result)
+
+
+class ScanStrip(QListWidget):
+    """Scanned files as thumbnails, made off the GUI thread and kept by content; Enter
+    or a double click opens the viewer on that file, among its material's files."""
+
+    def __init__(self, size: QSize = THUMB, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._thumbs: dict[str, QPixmap] = {}
+        self._entries: list[tuple[str, tuple[ScanView, ...], int]] = []
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setIconSize(size)
+        self.setGridSize(QSize(size.width() + 70, size.height() + 50))
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setMovement(QListView.Movement.Static)
+        self.setWordWrap(True)
+        self.itemActivated.connect(lambda _item: self.view_current())
+
+    def show_scans(
+        self, groups: Sequence[tuple[str, Sequence[ScanView]]], *, numbered: bool
+    ) -> None:
+        """Each group is a material's name and its files, in page order; ``numbered``
+        captions each file with its material and place."""
+        self.clear()
+        self._entries = []
+        wanted = []
+        for name, scans in groups:
+            for n, scan in enumerate(scans):
+                caption = scan_caption(scan)
+                item = QListWidgetItem(f"{name} {n + 1}\n{caption}" if numbered else caption)
+                item.setToolTip(str(scan.path))
+                item.setData(Qt.ItemDataRole.UserRole, len(self._entries))
+                self._entries.append((name, tuple(scans), n))
+                pixmap = self._thumbs.get(scan.sha256)
+                if pixmap is not None:
+                    item.setIcon(QIcon(pixmap))
+                elif scan not in wanted:
+                    wanted.append(scan)
+                self.addItem(item)
+        if self.count():
+            self.setCurrentRow(0)
+        if wanted:
+            run_task(self, lambda: thumbnails(wanted), self._thumbnails_made,
+                     lambda exc: log.warning("thumbnails: %s", exc))  # fmt: skip
+
+    def _thumbnails_made(self, images: dict[str, QImage | None]) -> None:
+        for sha, image in images.items():
+            if image is not None:
+                self._thumbs[sha] = QPixmap.fromImage(image)
+        for row in range(self.count()):
+            item = self.item(row)
+            scan = self._scan_of(item)
+            if scan is not None and scan.sha256 in self._thumbs:
+                item.setIcon(QIcon(self._thumbs[scan.sha256]))
+
+    def _scan_of(self, item: QListWidgetItem | None) -> ScanView | None:
+        if item is None:
+            return None
+        _name, scans, n = self._entries[item.data(Qt.ItemDataRole.UserRole)]
+        return scans[n]
+
+    def current_scan(self) -> ScanView | None:
+        return self._scan_of(self.currentItem())
+
+    def view_current(self) -> None:
+        item = self.currentItem()
+        if item is None:
+            return
+        name, scans, n = self._entries[item.data(Qt.ItemDataRole.UserRole)]
+        ScanViewer(name, scans, n, self.window()).exec()

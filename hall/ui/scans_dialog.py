@@ -10,14 +10,13 @@ import logging
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QListView,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -36,7 +35,7 @@ from hall.services.scan_files import human_size
 from hall.services.scans import MaterialScans
 from hall.ui.bus import ChangeBus
 from hall.ui.errors import error_text, show_error
-from hall.ui.scan_view import THUMB, ScanViewer, scan_caption, thumbnails
+from hall.ui.scan_view import ScanStrip
 from hall.ui.tasks import run_task
 from hall.ui.widgets import message_label, named
 
@@ -63,7 +62,6 @@ class ScansDialog(QDialog):
         self.bus = bus
         self.busy = False
         self.lines: list[MaterialScans] = []
-        self._thumbs: dict[str, QPixmap] = {}
         self._build_ui()
         self.setAcceptDrops(True)
         self.timer = QTimer(self)
@@ -81,14 +79,7 @@ class ScansDialog(QDialog):
         self.materials.currentRowChanged.connect(lambda _row: self._show_line())
         self.settled = named(QLabel(), "scanSettled")
         self.settled.setWordWrap(True)
-        self.pages = named(QListWidget(), "scanPages")
-        self.pages.setViewMode(QListView.ViewMode.IconMode)
-        self.pages.setIconSize(THUMB)
-        self.pages.setGridSize(QSize(THUMB.width() + 40, THUMB.height() + 56))
-        self.pages.setResizeMode(QListView.ResizeMode.Adjust)
-        self.pages.setMovement(QListView.Movement.Static)
-        self.pages.setWordWrap(True)
-        self.pages.itemActivated.connect(lambda _item: self.view_scan())
+        self.pages = named(ScanStrip(), "scanPages")
         self.tray = named(QListWidget(), "scannerTray")
         self.tray.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.tray.setMaximumHeight(120)
@@ -100,7 +91,7 @@ class ScansDialog(QDialog):
         for key, label, keys, slot in (
             ("add", _("从文件添加…"), "Ctrl+O", self.add_from_files),
             ("scanner", _("收入扫描仪文件"), "Ctrl+I", self.add_from_scanner),
-            ("view", _("查看"), "Return", self.view_scan),
+            ("view", _("查看"), "Return", self.pages.view_current),
             ("remove", _("移除所选"), "Delete", self.remove_scan),
             ("folder", _("设置扫描仪文件夹…"), "Ctrl+Shift+F", self.choose_folder),
         ):
@@ -166,7 +157,6 @@ class ScansDialog(QDialog):
         rows = [n for n, line in enumerate(self.lines) if line.material_id == current]
         self.materials.setCurrentRow(rows[0] if rows else max(first_scannable, 0))
         self._show_line()
-        self._load_thumbnails()
 
     def current_line(self) -> MaterialScans | None:
         row = self.materials.currentRow()
@@ -174,8 +164,8 @@ class ScansDialog(QDialog):
 
     def _show_line(self) -> None:
         line = self.current_line()
-        self.pages.clear()
         if line is None:
+            self.pages.clear()
             self.settled.setText("")
             self._enable()
             return
@@ -188,30 +178,8 @@ class ScansDialog(QDialog):
         else:
             text = _("“{name}”的扫描件，按页序排列：").format(name=line.name)
         self.settled.setText(text)
-        for scan in line.scans:
-            item = QListWidgetItem(scan_caption(scan))
-            item.setData(ROLE, scan.id)
-            item.setToolTip(str(scan.path))
-            pixmap = self._thumbs.get(scan.sha256)
-            if pixmap is not None:
-                item.setIcon(QIcon(pixmap))
-            self.pages.addItem(item)
-        if line.scans:
-            self.pages.setCurrentRow(0)
+        self.pages.show_scans([(line.name, line.scans)], numbered=False)
         self._enable()
-
-    def _load_thumbnails(self) -> None:
-        wanted = [s for line in self.lines for s in line.scans if s.sha256 not in self._thumbs]
-        if not wanted:
-            return
-
-        def done(images: dict) -> None:
-            for sha, image in images.items():
-                if image is not None:
-                    self._thumbs[sha] = QPixmap.fromImage(image)
-            self._show_line()
-
-        run_task(self, lambda: thumbnails(wanted), done, lambda exc: log.warning("%s", exc))
 
     def _enable(self) -> None:
         line = self.current_line()
@@ -320,28 +288,22 @@ class ScansDialog(QDialog):
         items = self.tray.selectedItems() or [self.tray.item(r) for r in range(self.tray.count())]
         self.add_files([Path(i.data(ROLE)) for i in items if i is not None], from_scanner=True)
 
-    def view_scan(self) -> None:
-        line = self.current_line()
-        if line is None or not line.scans:
-            return
-        ScanViewer(line.name, line.scans, max(self.pages.currentRow(), 0), self).exec()
-
     def remove_scan(self) -> None:
-        item = self.pages.currentItem()
+        scan = self.pages.current_scan()
         line = self.current_line()
-        if item is None or line is None or self.busy:
+        if scan is None or line is None or self.busy:
             return
         answer = QMessageBox.question(
             self,
             _("移除扫描件"),
             _("从“{name}”中移除 {file}？（移除记录会保留在办理记录中）").format(
-                name=line.name, file=item.text()
+                name=line.name, file=scan.original_name
             ),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            _views, changes = scans.remove_scan(self.ctx, self.actor, item.data(ROLE))
+            _views, changes = scans.remove_scan(self.ctx, self.actor, scan.id)
         except HallError as exc:
             self._say(error_text(exc))
             return
