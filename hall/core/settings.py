@@ -62,6 +62,54 @@ class Settings:
         default=50,
         metadata={"doc": "the largest scanned file taken in, in MB", "min": 1, "max": 1024},
     )
+    server_url: str = field(
+        default="",
+        metadata={
+            "doc": "the hall server, a PostgreSQL URL without its password "
+            "(HALL_SERVER_URL overrides; the password is kept in the keyring)"
+        },
+    )
+    ticket_printer: str = field(
+        default="",
+        metadata={
+            "doc": "an ESC/POS ticket printer: tcp://HOST[:PORT] or usb:VENDOR:PRODUCT "
+            "(empty: tickets go to the system's printer)"
+        },
+    )
+    opening_hours: str = field(
+        default="09:00-12:00,13:30-17:00",
+        metadata={"doc": "the hall's opening hours on a working day, for appointment slots"},
+    )
+    appointment_grace_minutes: int = field(
+        default=15,
+        metadata={
+            "doc": "minutes after its slot ends before an appointment not checked in is released",
+            "min": 0,
+            "max": 240,
+        },
+    )
+    recall_gap_seconds: int = field(
+        default=30,
+        metadata={"doc": "the shortest time between two calls of one ticket", "min": 0, "max": 600},
+    )
+    calls_before_no_show: int = field(
+        default=3,
+        metadata={
+            "doc": "calls without answer after which a ticket is a no-show",
+            "min": 1,
+            "max": 10,
+        },
+    )
+    voice_muted: bool = field(
+        default=False, metadata={"doc": "the hall display does not speak its calls"}
+    )
+    announce_template: str = field(
+        default="",
+        metadata={
+            "doc": "what the hall display says on a call, with {number} and {window} "
+            "(empty: the standard sentence of the program's language)"
+        },
+    )
 
 
 def normalize_counter_code(raw: str) -> str:
@@ -128,6 +176,13 @@ def save_settings(path: Path, settings: Settings) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(asdict(settings), ensure_ascii=False, indent=2), encoding="utf-8")
     tmp.replace(path)
+
+
+def effective_server_url(settings: Settings, environ: dict[str, str] | None = None) -> str:
+    """The hall server in force: ``HALL_SERVER_URL`` if set, else the settings' one
+    (empty: this counter works alone on its own database)."""
+    env = os.environ if environ is None else environ
+    return (env.get("HALL_SERVER_URL") or settings.server_url).strip()
 
 
 def effective_counter(settings: Settings, environ: dict[str, str] | None = None) -> str | None:

@@ -28,7 +28,7 @@ from hall.models.catalog import (
 from hall.models.documents import DocumentPrint, License, Pickup
 from hall.models.drafts import IntakeDraft
 from hall.models.parties import Applicant, CreditRecord
-from hall.models.queue import Appointment, QueueCategory, Ticket
+from hall.models.queue import Appointment, QueueCategory, QueueEvent, ServiceCounter, Ticket
 from hall.models.scans import MaterialScan, ScanFile
 from hall.models.security import RevokedDocument, SigningKey
 from hall.models.users import User
@@ -59,9 +59,11 @@ __all__ = [
     "PermitItem",
     "Pickup",
     "QueueCategory",
+    "QueueEvent",
     "RevokedDocument",
     "ScanFile",
     "ScopeEntry",
+    "ServiceCounter",
     "SigningKey",
     "SubCase",
     "SubCaseEvent",

@@ -25,3 +25,7 @@ class IntakeDraft(UUIDKey, Base):
     status: Mapped[DraftStatus]
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
     case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("case.id"))
+    # Pre-review (预审): the guide's draft for a waiting ticket, handed to the counter
+    # that calls it.
+    ticket_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ticket.id"), index=True)
+    missing: Mapped[list[str]] = mapped_column(default=list)  # what the guide found missing

@@ -154,6 +154,20 @@ class AppointmentStatus(StrEnum):
     booked = "booked"
     checked_in = "checked_in"
     cancelled = "cancelled"
+    no_show = "no_show"  # released: not checked in within the grace time
+
+
+class QueueEventKind(StrEnum):
+    """What happened to a ticket; the reports are rebuilt from these rows."""
+
+    issued = "issued"
+    called = "called"
+    recalled = "recalled"
+    started = "started"  # the citizen came to the counter
+    parked = "parked"
+    resumed = "resumed"
+    transferred = "transferred"
+    served = "served"
     no_show = "no_show"
 
 

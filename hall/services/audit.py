@@ -102,6 +102,21 @@ def record(
         before=jsonable(before) if before is not None else None,
         after=jsonable(after) if after is not None else None,
     )
+    replicate(session, clock, action, entity, entity_id, rows=rows, after=after)
+
+
+def replicate(
+    session: Session,
+    clock: Clock,
+    action: str,
+    entity: str,
+    entity_id: str | uuid.UUID,
+    *,
+    rows: Sequence[object] = (),
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Add only the outbox entry of an action: for the queue's movements, whose own
+    event rows are their record (see ``hall.services.queue_calls``)."""
     if rows:
         session.flush()  # defaults (ids, timestamps) filled in before they are copied
         payload: dict[str, Any] = {
@@ -115,7 +130,7 @@ def record(
         payload = {"action": action, "after": jsonable(after)}
     session.add(
         OutboxEntry(
-            created_at=now,
+            created_at=clock.now(),
             entity=entity,
             entity_id=str(entity_id),
             op="upsert" if rows else "event",

@@ -23,13 +23,14 @@ from hall.models import Applicant
 from hall.models.enums import FieldType, MaterialStatus, Priority, ProofMode, Role, SubCaseStatus
 from hall.services import decisions
 from hall.services.applicants import ApplicantInput
+from hall.services.appointments import book_appointment
 from hall.services.audit import Actor
 from hall.services.context import AppContext
 from hall.services.demo_scans import add_demo_scans
 from hall.services.derive import Plan, PlannedField
 from hall.services.identifiers import validate_mobile
 from hall.services.intake import accept_case, plan_application
-from hall.services.queue import book_appointment, ensure_categories, issue_ticket
+from hall.services.queue import ensure_categories, issue_ticket
 
 
 @dataclass(frozen=True)
@@ -211,9 +212,9 @@ def load_demo_day(ctx: AppContext, people: list[str]) -> DemoDay:
     ]  # fmt: skip
     tomorrow = ctx.calendar().add_workdays(local_today(ctx.clock), 1).day
     booked = [
-        book_appointment(ctx, GUIDE, "B", tomorrow, (time(9, 0), time(9, 30)), "王建国",
+        book_appointment(ctx, GUIDE, "B", tomorrow, time(9, 0), "王建国",
                          "13805161234", "92320305MA1PU3B465")[0].number,
-        book_appointment(ctx, GUIDE, "C", tomorrow, (time(10, 0), time(10, 30)), "李秀英",
+        book_appointment(ctx, GUIDE, "C", tomorrow, time(10, 0), "李秀英",
                          "13952267788")[0].number,
     ]  # fmt: skip
     return DemoDay(tuple(n for n in numbers if n), tuple(tickets), tuple(booked))

@@ -24,6 +24,7 @@ from hall.core.errors import Conflict, NotFound, ValidationError
 from hall.core.i18n import _
 from hall.models import Case, DocumentPrint, License, RevokedDocument, Ticket
 from hall.services import decision_data, document_data
+from hall.services.appointments import find_appointment
 from hall.services.audit import Actor, record
 from hall.services.cases import find_case
 from hall.services.changes import Changes
@@ -31,7 +32,7 @@ from hall.services.context import AppContext
 from hall.services.licenses import case_licenses, find_license
 from hall.services.payload import DocumentKind
 from hall.services.permissions import Permission, can, guarded, require
-from hall.services.queue import find_appointment, find_ticket
+from hall.services.queue import find_ticket
 from hall.services.verification import Verdict, Verification, kind_name, verify_payload
 
 

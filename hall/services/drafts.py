@@ -30,6 +30,8 @@ class DraftView:
     created_at: datetime
     updated_at: datetime
     state: IntakeState
+    ticket_id: uuid.UUID | None = None  # a pre-review (预审) for a waiting ticket
+    missing: tuple[str, ...] = ()  # what the pre-review found missing
 
     @property
     def title(self) -> str:
@@ -39,8 +41,15 @@ class DraftView:
         return _("{who}（{n}项经营范围或事项）").format(who=who, n=n)
 
 
-def _view(row: IntakeDraft) -> DraftView:
-    return DraftView(row.id, row.created_at, row.updated_at, IntakeState.from_json(row.state))
+def draft_view(row: IntakeDraft) -> DraftView:
+    return DraftView(
+        row.id,
+        row.created_at,
+        row.updated_at,
+        IntakeState.from_json(row.state),
+        row.ticket_id,
+        tuple(row.missing or ()),
+    )
 
 
 @guarded(Permission.accept_case)
@@ -69,7 +78,7 @@ def save_draft(
             row.state = state.to_json()
             row.updated_at = now
         session.flush()
-        return _view(row)
+        return draft_view(row)
 
 
 @guarded(Permission.accept_case)
@@ -82,7 +91,7 @@ def open_drafts(ctx: AppContext, actor: Actor) -> list[DraftView]:
             .where(IntakeDraft.status == DraftStatus.open)
             .order_by(IntakeDraft.updated_at.desc())
         )
-        return [_view(r) for r in rows]
+        return [draft_view(r) for r in rows]
 
 
 @guarded(Permission.accept_case)

@@ -1,26 +1,26 @@
-"""Service categories, queue tickets and appointments: issuing and booking them, and
-what their paper says (people ahead, what to bring)."""
+"""Service categories and queue tickets: issuing them, their events, and what their
+paper says (people ahead, what to bring). Calling is in ``queue_calls``, appointments in
+``appointments``, the figures in ``queue_status``."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from hall.core.clock import local_today
-from hall.core.errors import Conflict, NotFound, ValidationError
+from hall.core.errors import Conflict, NotFound
 from hall.core.i18n import N_, _
-from hall.models import Appointment, QueueCategory, Ticket
-from hall.models.enums import AppointmentStatus, Priority, TicketStatus
+from hall.models import QueueCategory, QueueEvent, Ticket
+from hall.models.enums import Priority, QueueEventKind, TicketStatus
 from hall.services.audit import Actor, record
 from hall.services.cases import find_case
 from hall.services.changes import Changes
 from hall.services.context import AppContext
-from hall.services.identifiers import parse_applicant_code, validate_mobile
-from hall.services.numbering import next_number
 from hall.services.permissions import Permission, guarded
 
 # The categories a new hall starts with (the administrator changes them later).
@@ -65,21 +65,6 @@ class TicketView:
     people_ahead: int
 
 
-@dataclass(frozen=True)
-class AppointmentView:
-    id: uuid.UUID
-    number: str
-    day: date
-    slot_start: time
-    slot_end: time
-    category: CategoryView
-    applicant_name: str
-    applicant_code: str
-    phone: str
-    status: AppointmentStatus
-    booked_at: datetime
-
-
 def ensure_categories(session: Session) -> None:
     """Create the default categories in a hall that has none."""
     if session.scalar(select(func.count()).select_from(QueueCategory)):
@@ -93,12 +78,20 @@ def ensure_categories(session: Session) -> None:
     session.flush()
 
 
-def _category_view(row: QueueCategory) -> CategoryView:
+def category_view(row: QueueCategory) -> CategoryView:
     return CategoryView(row.id, row.letter, row.name, tuple(row.bring))
 
 
-def _category(session: Session, letter: str) -> QueueCategory:
-    row = session.scalar(select(QueueCategory).where(QueueCategory.letter == letter.upper()))
+def category_views(session: Session) -> list[CategoryView]:
+    rows = session.scalars(select(QueueCategory).order_by(QueueCategory.position))
+    return [category_view(r) for r in rows]
+
+
+def find_category(session: Session, letter: str, *, lock: bool = False) -> QueueCategory:
+    """The category of ``letter``; ``lock`` holds its row (on the hall server) so that
+    two counters issuing at once take numbers one after the other."""
+    stmt = select(QueueCategory).where(QueueCategory.letter == letter.strip().upper())
+    row = session.scalar(stmt.with_for_update() if lock else stmt)
     if row is None:
         raise NotFound(_("没有业务类别“{letter}”。").format(letter=letter))
     return row
@@ -134,7 +127,7 @@ def ticket_view(session: Session, row: Ticket) -> TicketView:
         row.id,
         row.day,
         row.number,
-        _category_view(category),
+        category_view(category),
         row.issued_at,
         row.priority,
         row.status,
@@ -152,42 +145,85 @@ def issue_ticket(
     case: str | None = None,
 ) -> tuple[TicketView, Changes]:
     """Issue today's next ticket of the category ``letter`` (``A013`` after ``A012``).
-    ``case``: the case number a citizen comes to collect licenses for (a pickup ticket),
-    which the counter then opens from the ticket's number.
+    ``priority`` puts it before the others (elderly, disabled, pregnant). ``case``: the
+    case number a citizen comes to collect licenses for (a pickup ticket), which the
+    counter then opens when it calls the ticket.
 
     Raises ``NotFound`` for an unknown category or case and ``Conflict`` when its
     numbers for the day are used up."""
-    today = local_today(ctx.clock)
-    with ctx.uow() as session:
-        category = _category(session, letter)
+    with ctx.uow(write=True) as session:
+        category = find_category(session, letter, lock=True)
         case_id = find_case(session, case).id if case else None
-        last = session.scalar(
-            select(func.max(Ticket.number)).where(
-                Ticket.day == today, Ticket.category_id == category.id
-            )
-        )
-        sequence = int(last[len(category.letter) :]) + 1 if last else category.first_number
-        if sequence > category.last_number:
-            raise Conflict(_("“{name}”今天的号码已经取完。").format(name=category.name))
-        row = Ticket(
-            day=today,
-            number=f"{category.letter}{sequence:03d}",
-            category_id=category.id,
-            issued_at=ctx.clock.now(),
-            issued_by=actor.username,
-            counter=actor.counter or ctx.counter or "",
-            priority=priority,
-            status=TicketStatus.waiting,
-            case_id=case_id,
-        )
-        session.add(row)
-        session.flush()
-        record(
-            session, ctx.clock, actor, "ticket.issue", "ticket", row.id,
-            after={"number": row.number, "day": today, "priority": priority,
-                   "case": case.strip().upper() if case else None}, rows=[row],
-        )  # fmt: skip
+        row = new_ticket(session, ctx, actor, category, priority, case_id=case_id)
         return ticket_view(session, row), Changes(queue=True)
+
+
+def new_ticket(
+    session: Session,
+    ctx: AppContext,
+    actor: Actor,
+    category: QueueCategory,
+    priority: Priority,
+    *,
+    case_id: uuid.UUID | None = None,
+    appointment: uuid.UUID | None = None,
+) -> Ticket:
+    """Number and add a ticket, its event and its audit entry. The caller holds the
+    category's row lock (``find_category(lock=True)``), so numbers never repeat."""
+    today = local_today(ctx.clock)
+    last = session.scalar(
+        select(func.max(Ticket.number)).where(
+            Ticket.day == today, Ticket.category_id == category.id
+        )
+    )
+    sequence = int(last[len(category.letter) :]) + 1 if last else category.first_number
+    if sequence > category.last_number:
+        raise Conflict(_("“{name}”今天的号码已经取完。").format(name=category.name))
+    now = ctx.clock.now()
+    row = Ticket(
+        day=today,
+        number=f"{category.letter}{sequence:03d}",
+        category_id=category.id,
+        issued_at=now,
+        issued_by=actor.username,
+        counter=actor.counter or ctx.counter or "",
+        priority=priority,
+        status=TicketStatus.waiting,
+        case_id=case_id,
+        appointment_id=appointment,
+    )
+    session.add(row)
+    session.flush()
+    add_event(session, row, QueueEventKind.issued, now, actor)
+    record(
+        session, ctx.clock, actor, "ticket.issue", "ticket", row.id,
+        after={"number": row.number, "day": today, "priority": priority,
+               "case": str(case_id) if case_id else None}, rows=[row],
+    )  # fmt: skip
+    return row
+
+
+def add_event(
+    session: Session,
+    ticket: Ticket,
+    kind: QueueEventKind,
+    at: datetime,
+    actor: Actor,
+    counter: str | None = None,
+    **detail: Any,
+) -> None:
+    """Keep what happened to ``ticket`` as a row (the reports are rebuilt from them)."""
+    session.add(
+        QueueEvent(
+            ticket_id=ticket.id,
+            day=ticket.day,
+            kind=kind,
+            at=at,
+            counter=counter or actor.counter or "",
+            username=actor.username,
+            detail={k: v for k, v in detail.items() if v is not None},
+        )
+    )
 
 
 def find_ticket(session: Session, number: str, day: date) -> Ticket:
@@ -198,82 +234,4 @@ def find_ticket(session: Session, number: str, day: date) -> Ticket:
         raise NotFound(
             _("{day}没有排队号 {number}。").format(day=day.isoformat(), number=number.strip())
         )
-    return row
-
-
-def _appointment_number(session: Session, counter: str, day: date) -> str:
-    return next_number(session, Appointment.number, f"YY{counter}-{day:%Y%m%d}-", 4)
-
-
-def appointment_view(session: Session, row: Appointment) -> AppointmentView:
-    category = session.get_one(QueueCategory, row.category_id)
-    return AppointmentView(
-        row.id,
-        row.number,
-        row.day,
-        row.slot_start,
-        row.slot_end,
-        _category_view(category),
-        row.applicant_name,
-        row.applicant_code,
-        row.phone,
-        row.status,
-        row.booked_at,
-    )
-
-
-@guarded(Permission.issue_tickets)
-def book_appointment(
-    ctx: AppContext,
-    actor: Actor,
-    letter: str,
-    day: date,
-    slot: tuple[time, time],
-    name: str,
-    phone: str,
-    code: str = "",
-) -> tuple[AppointmentView, Changes]:
-    """Book a slot on ``day`` for the category ``letter``.
-
-    Raises ``ValidationError`` for a day in the past, an empty name or a malformed
-    mobile number or code, ``NotFound`` for an unknown category."""
-    today = local_today(ctx.clock)
-    if day < today:
-        raise ValidationError(_("预约日期不能早于今天。"), field="day")
-    if slot[1] <= slot[0]:
-        raise ValidationError(_("预约时段的结束时间应晚于开始时间。"), field="slot")
-    name = name.strip()
-    if not name:
-        raise ValidationError(_("请填写预约人姓名。"), field="name")
-    mobile = validate_mobile(phone)
-    applicant_code = parse_applicant_code(code, today=today).code if code.strip() else ""
-    counter = actor.counter or ctx.counter or "00"
-    with ctx.uow() as session:
-        category = _category(session, letter)
-        row = Appointment(
-            number=_appointment_number(session, counter, today),
-            day=day,
-            slot_start=slot[0],
-            slot_end=slot[1],
-            category_id=category.id,
-            applicant_name=name,
-            applicant_code=applicant_code,
-            phone=mobile,
-            status=AppointmentStatus.booked,
-            booked_at=ctx.clock.now(),
-            booked_by=actor.username,
-        )
-        session.add(row)
-        session.flush()
-        record(
-            session, ctx.clock, actor, "appointment.book", "appointment", row.id,
-            after={"number": row.number, "day": day, "category": category.letter}, rows=[row],
-        )  # fmt: skip
-        return appointment_view(session, row), Changes(queue=True)
-
-
-def find_appointment(session: Session, number: str) -> Appointment:
-    row = session.scalar(select(Appointment).where(Appointment.number == number.strip().upper()))
-    if row is None:
-        raise NotFound(_("没有预约号 {number}。").format(number=number.strip()))
     return row

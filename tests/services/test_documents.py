@@ -28,7 +28,8 @@ from hall.services.documents import (
 )
 from hall.services.licenses import approve_sub_case, license_number, valid_until
 from hall.services.payload import DocumentKind
-from hall.services.queue import book_appointment, ensure_categories, issue_ticket
+from hall.services.appointments import book_appointment
+from hall.services.queue import ensure_categories, issue_ticket
 from hall.services.signing import init_keys
 from hall.services.verification import Verdict, fact_rows, revoke_document, verify_payload
 
@@ -211,7 +212,7 @@ def test_tickets_count_the_people_ahead_and_number_per_category(keyed) -> None:
 
 def test_an_appointment_slip_says_when_and_what_to_bring(keyed) -> None:
     day = date(2026, 11, 24)
-    slot = (time(9, 0), time(9, 30))
+    slot = time(9, 0)
     booked, _ = book_appointment(keyed, GUIDE, "B", day, slot, "王建国", "138 0516 1234")
     assert booked.phone == "13805161234"
     slip = prepare_document(keyed, GUIDE, PrintKind.slip, booked.number)
@@ -233,9 +234,7 @@ def _documents_setup(ctx, operator) -> None:
     for _role in Role:
         accept(ctx, CLERK, scope=("H0101",))
     issue_ticket(ctx, CLERK, "A")
-    book_appointment(
-        ctx, CLERK, "B", date(2026, 11, 24), (time(9), time(10)), "王建国", "13805161234"
-    )
+    book_appointment(ctx, CLERK, "B", date(2026, 11, 24), time(9), "王建国", "13805161234")
 
 
 def _number(i: int) -> str:
@@ -261,8 +260,8 @@ DOCUMENT_SAMPLES = {
     "documents.case_documents": lambda ctx, a, i: case_documents(ctx, a, _number(i)),
     "documents.case_of_code": lambda ctx, a, i: case_of_code(ctx, a, "HL1:X"),
     "queue.issue_ticket": lambda ctx, a, i: issue_ticket(ctx, a, "D"),
-    "queue.book_appointment": lambda ctx, a, i: book_appointment(
-        ctx, a, "B", date(2026, 11, 25), (time(9), time(10)), f"预约人{i}", "13805161234"
+    "appointments.book_appointment": lambda ctx, a, i: book_appointment(
+        ctx, a, "B", date(2026, 11, 25), time(9 + i % 3), f"预约人{i}", "13805161234"
     ),
 }
 DOCUMENT_SETUP = dict.fromkeys(DOCUMENT_SAMPLES, _documents_setup)
