@@ -110,10 +110,11 @@ def run(argv: list[str]) -> int:
 
 def _open(paths: Paths, settings: Settings) -> ContextLoader:
     """Migrate before any window when the schema is behind; else load in the background."""
+    from hall.core.settings import effective_server_url
     from hall.db.quick import sqlite_is_current
     from hall.ui.startup import ContextLoader
 
-    if sqlite_is_current(paths.database):
+    if sqlite_is_current(paths.database) or effective_server_url(settings):
         return ContextLoader.deferred(paths, settings)
     from hall.services.context import open_context
 

@@ -25,13 +25,14 @@ from hall.core.clock import local_today
 from hall.core.errors import HallError, ImportRejected, os_reason
 from hall.core.i18n import _, set_language
 from hall.core.logconfig import setup_logging
-from hall.core.paths import resolve_paths
-from hall.core.settings import effective_counter, load_settings
+from hall.core.paths import Paths, resolve_paths
+from hall.core.settings import Settings, effective_counter, load_settings
 from hall.services.context import AppContext, open_context
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[argparse.Namespace, AppContext], int]
+Standalone = Callable[[argparse.Namespace, Paths, Settings], int]
 
 
 def cmd_init(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -309,9 +310,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
     p.set_defaults(handler=cmd_derive)
 
-    from hall import cli_cases, cli_documents, cli_inbox, cli_registry, cli_trust
+    from hall import cli_cases, cli_documents, cli_inbox, cli_queue, cli_registry, cli_trust
 
     cli_registry.register(sub)
+    cli_queue.register(sub)
     cli_cases.register(sub)
     cli_inbox.register(sub)
     cli_documents.register(sub)
@@ -326,7 +328,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
-    if handler is None:
+    # Commands that open what they need themselves (the hall server before its schema
+    # exists, the hall display's window).
+    standalone: Standalone | None = getattr(args, "standalone", None)
+    if handler is None and standalone is None:
         parser.print_help()
         return 2
     try:
@@ -340,6 +345,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             ) from exc
         effective_counter(settings)  # a malformed HALL_COUNTER is reported like any error
+        if standalone is not None:
+            return standalone(args, paths, settings)
+        assert handler is not None
         ctx = open_context(paths, settings=settings)
         ctx.passphrase = passphrase_from_terminal
         try:

@@ -40,8 +40,12 @@ def sqlite_url(path: Path) -> URL:
     return URL.create("sqlite+pysqlite", database=str(path))
 
 
-def make_engine(url: str | URL) -> Engine:
-    """An engine for ``url``; SQLite connections get the counter's pragmas."""
+def make_engine(
+    url: str | URL, *, pool_size: int | None = None, connect_timeout: int | None = None
+) -> Engine:
+    """An engine for ``url``; SQLite connections get the counter's pragmas. For the hall
+    server, ``pool_size`` connections are kept (as many as the threads that use it at
+    once) and ``connect_timeout`` (seconds) bounds the wait for an unreachable one."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         # Connections are kept (opening one with its pragmas is ~1 ms, most of a look-up
@@ -53,4 +57,9 @@ def make_engine(url: str | URL) -> Engine:
         event.listen(engine, "connect", _apply_pragmas)
         event.listen(engine, "begin", _begin)
         return engine
-    return create_engine(parsed, pool_pre_ping=True)
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if pool_size is not None:
+        options["pool_size"] = pool_size
+    if connect_timeout is not None:
+        options["connect_args"] = {"connect_timeout": connect_timeout}
+    return create_engine(parsed, **options)

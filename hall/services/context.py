@@ -16,7 +16,13 @@ from hall.core.clock import HALL_ZONE, Clock, SystemClock
 from hall.core.errors import DatabaseError, os_reason
 from hall.core.i18n import _
 from hall.core.paths import Paths, resolve_paths
-from hall.core.settings import Settings, effective_counter, load_settings, save_settings
+from hall.core.settings import (
+    Settings,
+    effective_counter,
+    effective_server_url,
+    load_settings,
+    save_settings,
+)
 from hall.db import migrate, quick
 from hall.db.engine import make_engine, sqlite_url
 from hall.db.uow import UnitOfWork
@@ -37,6 +43,7 @@ class AppContext:
     engine: Engine
     uow: UnitOfWork
     migrated: bool = False  # whether opening it just brought the schema up to date
+    server: str = ""  # the hall server this context works on (empty: the local file)
     #: Asked for the secrets file's passphrase where the OS keyring cannot be used.
     passphrase: PassphraseProvider | None = field(default=None, repr=False)
     _secrets: SecretStore | None = field(default=None, repr=False)
@@ -124,10 +131,12 @@ def open_context(
     upgrade: bool = True,
     settings: Settings | None = None,
 ) -> AppContext:
-    """Open the local database (migrating it first, after a backup) and the settings.
+    """Open the database and the settings: the hall server when one is configured
+    (``HALL_SERVER_URL`` or the settings), else the local file (migrating it first, after
+    a backup).
 
-    Raises ``DatabaseError`` when the database cannot be migrated or was made by a newer
-    program.
+    Raises ``DatabaseError`` when the database cannot be reached or migrated, or was made
+    by a newer program.
     """
     paths = paths or resolve_paths()
     try:
@@ -138,10 +147,23 @@ def open_context(
                 path=paths.data, reason=os_reason(exc)
             )
         ) from exc
+    settings = settings or load_settings(paths.settings_file)
+    server = effective_server_url(settings)
+    if server:
+        from hall.services.server import open_server
+
+        engine = open_server(server)
+        return AppContext(
+            paths,
+            settings,
+            clock or SystemClock(hall_zone(settings)),
+            engine,
+            UnitOfWork(engine),
+            server=engine.url.render_as_string(hide_password=True),
+        )
     problem = quick.sqlite_file_problem(paths.database)
     if problem:
         raise DatabaseError(problem)
-    settings = settings or load_settings(paths.settings_file)
     _keep_private(paths)
     engine = make_engine(sqlite_url(paths.database))
     migrated = False

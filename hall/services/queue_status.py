@@ -81,7 +81,8 @@ def _handling_minutes(session: Session, category_id: uuid.UUID, ctx: AppContext)
         for start, end in session.execute(recent).all()
         if start is not None and end is not None
     ]
-    return sum(spans) / len(spans) if spans else DEFAULT_HANDLING_MINUTES
+    # At least a minute: a few tickets closed at once must not promise no wait at all.
+    return max(1.0, sum(spans) / len(spans)) if spans else DEFAULT_HANDLING_MINUTES
 
 
 def estimate_wait(handling: float, ahead: int, open_counters: int) -> int:

@@ -134,7 +134,12 @@ class MainWindow(QMainWindow):
         self.counter_label = named(
             QLabel(_("窗口 {counter}").format(counter=self.actor.counter)), "statusCounter"
         )
-        self.connection_label = named(QLabel(_("单机运行 · 本机数据库")), "statusConnection")
+        where = (
+            _("大厅服务器 {server}").format(server=self.ctx.server)
+            if self.ctx.server
+            else _("单机运行 · 本机数据库")
+        )
+        self.connection_label = named(QLabel(where), "statusConnection")
         self.catalog_label = named(QLabel(), "statusCatalog")
         self.secrets_label = named(QLabel(), "statusSecrets")
         a[ActionId.unlock_secrets].setVisible(bool(self.keyring_notice))

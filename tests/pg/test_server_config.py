@@ -1,0 +1,85 @@
+"""Pointing a counter at the hall server: `hall server init`, ``HALL_SERVER_URL``, the
+password from the keyring, and a server whose schema is not this program's."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import make_url, text
+
+from hall.core.errors import DatabaseError, HallError, ValidationError
+from hall.core.paths import resolve_paths
+from hall.db import migrate
+from hall.db.engine import make_engine
+from hall.services.context import open_context
+from hall.services.server import parse_server_url, server_engine, store_password
+
+from ..cli_support import run
+from ..keyrings import MemoryKeyring, failing, installed
+
+pytestmark = pytest.mark.pg
+
+
+def test_a_hall_runs_on_the_server_it_is_pointed_at(pg_url, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HALL_DATA_DIR", str(tmp_path / "counter"))
+    monkeypatch.setenv("HALL_SERVER_URL", pg_url)
+    monkeypatch.setenv("HALL_COUNTER", "C05")
+
+    code, _out, err = run(capsys, "queue", "status")  # before the schema exists
+    assert code == 1 and "hall server init" in err
+
+    code, out, err = run(capsys, "server", "init")
+    assert code == 0 and "已在大厅服务器上建立数据库结构" in out, err
+    assert "已是最新版本" in run(capsys, "server", "init")[1]
+
+    code, out, err = run(capsys, "init", "--admin-password", "Hall server 2026")
+    assert code == 0, err
+    ctx = open_context(resolve_paths())
+    try:
+        assert ctx.server and ctx.engine.dialect.name == "postgresql"
+        assert "5432" in ctx.server
+        assert not (tmp_path / "counter" / "hall.sqlite3").exists()  # nothing local
+    finally:
+        ctx.close()
+    monkeypatch.setenv("HALL_USER", "admin")
+    monkeypatch.setenv("HALL_PASSWORD", "Hall server 2026")
+    code, out, _err = run(capsys, "queue", "status", "--json")
+    assert code == 0 and [c["letter"] for c in json.loads(out)["categories"]] == list("ABCD")
+
+
+def test_a_server_with_another_schema_is_refused_untouched(pg_url, tmp_path, monkeypatch):
+    engine = make_engine(pg_url)
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    monkeypatch.setenv("HALL_DATA_DIR", str(tmp_path / "counter"))
+    monkeypatch.setenv("HALL_SERVER_URL", pg_url)
+    with pytest.raises(DatabaseError, match="比本程序新"):
+        open_context(resolve_paths())
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999"
+    engine.dispose()
+
+
+def test_the_password_comes_from_the_keyring(pg_url) -> None:
+    url = make_url(pg_url)
+    with installed(MemoryKeyring()):
+        name = store_password(pg_url, "s3cret")
+        assert name == f"postgres@{url.host}:{url.port}/{url.database}"
+        engine = server_engine(pg_url)
+        assert engine.url.password == "s3cret"
+        engine.dispose()
+    with installed(failing()):
+        with pytest.raises(HallError, match="pgpass"):
+            store_password(pg_url, "s3cret")
+        engine = server_engine(pg_url)  # no keyring: PGPASSWORD or ~/.pgpass apply
+        assert engine.url.password is None
+        engine.dispose()
+
+
+def test_only_postgresql_urls_name_a_server() -> None:
+    assert parse_server_url("postgresql://hall@10.0.0.5/hall").drivername == "postgresql+psycopg"
+    for bad in ("sqlite:///x.db", "postgresql://hall@10.0.0.5", "not a url"):
+        with pytest.raises(ValidationError, match="大厅服务器地址"):
+            parse_server_url(bad)
