@@ -87,6 +87,12 @@ def category_views(session: Session) -> list[CategoryView]:
     return [category_view(r) for r in rows]
 
 
+def list_categories(ctx: AppContext) -> list[CategoryView]:
+    """The hall's service categories, in their order."""
+    with ctx.uow() as session:
+        return category_views(session)
+
+
 def find_category(session: Session, letter: str, *, lock: bool = False) -> QueueCategory:
     """The category of ``letter``; ``lock`` holds its row (on the hall server) so that
     two counters issuing at once take numbers one after the other."""

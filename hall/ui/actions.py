@@ -24,6 +24,16 @@ class ActionId(Enum):
     pickup = "pickup"
     inbox = "inbox"
     print_documents = "print_documents"
+    guide_desk = "guide_desk"
+    queue_call = "queue_call"
+    queue_recall = "queue_recall"
+    queue_start = "queue_start"
+    queue_finish = "queue_finish"
+    queue_no_show = "queue_no_show"
+    queue_park = "queue_park"
+    queue_resume = "queue_resume"
+    queue_transfer = "queue_transfer"
+    queue_open = "queue_open"
     catalog = "catalog"
     find = "find"
     verify = "verify"
@@ -77,6 +87,63 @@ SPECS: dict[ActionId, ActionSpec] = {
         "Ctrl+P",
         N_("预览并打印当前案件的受理通知书、告知承诺书、证照"),
         Permission.issue_documents,
+    ),
+    ActionId.guide_desk: ActionSpec(
+        N_("导办台(&D)"),
+        "F10",
+        N_("取号、预审等候中的申请、预约和签到"),
+        Permission.issue_tickets,
+    ),
+    ActionId.queue_call: ActionSpec(
+        N_("叫下一位(&X)"),
+        "Ctrl+F5",
+        N_("按预约、优先、先到先办的顺序叫号"),
+        Permission.serve_tickets,
+    ),
+    ActionId.queue_recall: ActionSpec(
+        N_("重呼(&R)"),
+        "Ctrl+Shift+F5",
+        N_("再次呼叫当前的号（呼叫三次未到记为未到）"),
+        Permission.serve_tickets,
+    ),
+    ActionId.queue_start: ActionSpec(
+        N_("开始办理(&S)"),
+        "Ctrl+F6",
+        N_("群众已到窗口：开始计算办理时间"),
+        Permission.serve_tickets,
+    ),
+    ActionId.queue_finish: ActionSpec(
+        N_("办结并评价(&F)…"),
+        "Ctrl+F7",
+        N_("办结当前的号，请群众评价（好差评）"),
+        Permission.serve_tickets,
+    ),
+    ActionId.queue_no_show: ActionSpec(
+        N_("未到(&N)"), "Ctrl+Shift+F7", N_("当前叫的号未到窗口"), Permission.serve_tickets
+    ),
+    ActionId.queue_park: ActionSpec(
+        N_("暂离(&P)"),
+        "Ctrl+F8",
+        N_("群众暂时离开（如回去取材料），先叫下一位"),
+        Permission.serve_tickets,
+    ),
+    ActionId.queue_resume: ActionSpec(
+        N_("恢复暂离的号(&U)"),
+        "Ctrl+Shift+F8",
+        N_("暂离的群众回来了：继续办理"),
+        Permission.serve_tickets,
+    ),
+    ActionId.queue_transfer: ActionSpec(
+        N_("转移(&T)…"),
+        "Ctrl+Shift+T",
+        N_("转到其他业务类别或窗口，保留原取号时间"),
+        Permission.serve_tickets,
+    ),
+    ActionId.queue_open: ActionSpec(
+        N_("开放/关闭窗口(&O)"),
+        "Ctrl+Shift+O",
+        N_("开始或结束本窗口的叫号"),
+        Permission.serve_tickets,
     ),
     ActionId.catalog: ActionSpec(N_("许可事项目录(&C)"), "F2", N_("浏览许可事项和经营范围")),
     ActionId.find: ActionSpec(N_("查找(&F)"), "Ctrl+F", N_("按名称、编码或拼音首字母查找")),

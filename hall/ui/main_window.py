@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,23 +20,28 @@ from PySide6.QtWidgets import (
 )
 
 from hall import __version__
+from hall.core.errors import HallError
 from hall.core.i18n import _
 from hall.services.audit import Actor
 from hall.services.auth import role_name
 from hall.services.context import AppContext
 from hall.services.intake_state import Step
 from hall.services.permissions import Permission, can
+from hall.services.prereview import take_draft
+from hall.services.queue_calls import CalledTicket
 from hall.ui.actions import SPECS, ActionId, allowed_to, build_actions
 from hall.ui.bus import ChangeBus
 from hall.ui.cases_page import CasesPage
 from hall.ui.catalog_page import CatalogPage
 from hall.ui.errors import show_error
+from hall.ui.guide_page import GuidePage
 from hall.ui.idle import IdleWatcher
 from hall.ui.inbox_page import InboxPage
 from hall.ui.intake.accept_step import AcceptStep
 from hall.ui.intake.page import IntakePage
 from hall.ui.lock_screen import LockScreen
 from hall.ui.pickup_page import PickupPage
+from hall.ui.queue_panel import QueuePanel
 from hall.ui.tasks import run_task
 from hall.ui.widgets import named
 
@@ -86,6 +91,14 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(self.cases_page)
             self.pickup_page = PickupPage(self.ctx, self.actor, self)
             self.pages.addWidget(self.pickup_page)
+        self.guide_page: GuidePage | None = None
+        if can(self.actor, Permission.issue_tickets):
+            self.guide_page = GuidePage(self.ctx, self.actor, self.bus, self)
+            self.pages.addWidget(self.guide_page)
+        self.queue_panel: QueuePanel | None = None
+        if can(self.actor, Permission.serve_tickets):
+            self.queue_panel = QueuePanel(self.ctx, self.actor, self)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.queue_panel)
         if allowed_to(self.actor, SPECS[ActionId.inbox]):
             self.inbox_page = InboxPage(self.ctx, self.actor, self)
             self.pages.addWidget(self.inbox_page)
@@ -115,6 +128,7 @@ class MainWindow(QMainWindow):
         menu.addAction(a[ActionId.cases])
         menu.addAction(a[ActionId.pickup])
         menu.addAction(a[ActionId.inbox])
+        menu.addAction(a[ActionId.guide_desk])
         menu.addAction(a[ActionId.print_documents])
         menu.addSeparator()
         menu.addAction(a[ActionId.catalog])
@@ -122,6 +136,21 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(a[ActionId.verify])
         menu.addAction(a[ActionId.audit])
+        menu = self.menuBar().addMenu(_("叫号(&Q)"))
+        for action_id in (
+            ActionId.queue_call,
+            ActionId.queue_recall,
+            ActionId.queue_start,
+            ActionId.queue_finish,
+            ActionId.queue_no_show,
+            ActionId.queue_park,
+            ActionId.queue_resume,
+            ActionId.queue_transfer,
+        ):
+            menu.addAction(a[action_id])
+        menu.addSeparator()
+        menu.addAction(a[ActionId.queue_open])
+        menu.menuAction().setVisible(self.queue_panel is not None)
         menu = self.menuBar().addMenu(_("帮助(&H)"))
         menu.addAction(a[ActionId.about])
 
@@ -166,6 +195,26 @@ class MainWindow(QMainWindow):
         a[ActionId.pickup].triggered.connect(self.show_pickup)
         a[ActionId.inbox].triggered.connect(self.show_inbox)
         a[ActionId.print_documents].triggered.connect(self.print_documents)
+        a[ActionId.guide_desk].triggered.connect(self.show_guide_desk)
+        panel = self.queue_panel
+        if panel is not None:
+            for action_id, slot in (
+                (ActionId.queue_call, panel.call_next),
+                (ActionId.queue_recall, panel.recall),
+                (ActionId.queue_start, panel.start),
+                (ActionId.queue_finish, panel.finish),
+                (ActionId.queue_no_show, panel.no_show),
+                (ActionId.queue_park, panel.park),
+                (ActionId.queue_resume, panel.resume),
+                (ActionId.queue_transfer, panel.transfer),
+                (ActionId.queue_open, panel.toggle_open),
+            ):
+                a[action_id].triggered.connect(lambda _checked=False, s=slot: s())
+            panel.published.connect(self.bus.publish)
+            panel.called.connect(self._ticket_called)
+            self.bus.queue_changed.connect(panel.refresh)
+        if self.guide_page is not None:
+            self.bus.queue_changed.connect(self.guide_page.refresh)
         a[ActionId.catalog].triggered.connect(self.show_catalog)
         a[ActionId.find].triggered.connect(self.show_catalog)
         a[ActionId.verify].triggered.connect(self.verify_document)
@@ -258,12 +307,35 @@ class MainWindow(QMainWindow):
         if page is self.pickup_page and self.pickup_page is not None:
             self.pickup_page.refresh()
 
+    def _ticket_called(self, ticket: CalledTicket) -> None:
+        """A pickup ticket opens its case's documents; a pre-reviewed one, its draft."""
+        if ticket.case_number and self.pickup_page is not None:
+            self.show_pickup()
+            self.pickup_page.open(ticket.case_number)
+        elif ticket.draft_id and self.intake_page is not None:
+            try:
+                draft = take_draft(self.ctx, self.actor, ticket.draft_id)
+            except HallError as exc:
+                show_error(self, exc)
+                return
+            self.intake_page.save_now()  # the work on screen stays in its own draft
+            self.pages.setCurrentWidget(self.intake_page)
+            self.intake_page.resume(draft)
+
+    def show_guide_desk(self) -> None:
+        if self.guide_page is not None:
+            self.pages.setCurrentWidget(self.guide_page)
+            self.guide_page.refresh()
+            self.guide_page.focus_first()
+
     def show_start_page(self) -> None:
         """The clerk's work first (and a draft left by a crash offered back); a
         reviewer's inbox; the catalog for everyone else."""
         if self.intake_page is None:
             if self.inbox_page is not None:
                 self.show_inbox()
+            elif self.guide_page is not None:
+                self.show_guide_desk()
             else:
                 self.show_catalog()
             return

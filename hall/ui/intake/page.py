@@ -35,6 +35,7 @@ from hall.services.drafts import DraftView, discard_draft, open_drafts, save_dra
 from hall.services.intake import AcceptedCase
 from hall.services.intake_flow import Problem, accept_from_state, plan_for, prefilled, problems
 from hall.services.intake_state import IntakeState, Step, step_title
+from hall.services.prereview import PRE_REVIEW_STEPS, save_prereview
 from hall.ui.errors import show_error
 from hall.ui.intake.accept_step import AcceptStep
 from hall.ui.intake.applicant_step import ApplicantStep
@@ -54,10 +55,20 @@ class IntakePage(QWidget):
     accepted = Signal(object)  # AcceptedCase
     checks_done = Signal()  # the data platform answered
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        actor: Actor,
+        parent: QWidget | None = None,
+        *,
+        prereview: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.actor = actor
+        # Pre-review (the guide's desk): the path as far as it goes without the counter.
+        self.prereview = prereview
+        self.order = list(PRE_REVIEW_STEPS) if prereview else STEPS
         self.state = IntakeState()
         self.plan: Plan | None = None
         self.plan_error: str | None = None
@@ -73,7 +84,7 @@ class IntakePage(QWidget):
     def _build_ui(self) -> None:
         self.step_list = named(QListWidget(), "intakeSteps")
         self.step_list.setFixedWidth(190)
-        for n, step in enumerate(STEPS, 1):
+        for n, step in enumerate(self.order, 1):
             self.step_list.addItem(QListWidgetItem(f"{n}  {step_title(step)}"))
         self.step_list.currentRowChanged.connect(self._row_changed)
         self.steps = {
@@ -85,7 +96,7 @@ class IntakePage(QWidget):
             Step.accept: AcceptStep(self),
         }
         self.stack = named(QStackedWidget(), "intakeStack")
-        for step in STEPS:
+        for step in self.order:
             self.stack.addWidget(self.steps[step])
         self.summary = named(QLabel(), "intakeSummary")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
@@ -100,6 +111,7 @@ class IntakePage(QWidget):
         self.new_button = named(QPushButton(_("新的申请")), "intakeNew")
         self.new_button.setToolTip("Ctrl+N")
         self.new_button.clicked.connect(self.start_new)
+        self.new_button.setVisible(not self.prereview)
         self.saved_label = named(QLabel(), "intakeSaved")
         self.saved_label.setStyleSheet("color: #666;")
         bar = QHBoxLayout()
@@ -124,7 +136,7 @@ class IntakePage(QWidget):
                 slot,
                 context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
             )
-        for n, step in enumerate(STEPS, 1):
+        for n, step in enumerate(self.order, 1):
             QShortcut(
                 QKeySequence(f"Alt+{n}"),
                 self,
@@ -163,7 +175,12 @@ class IntakePage(QWidget):
         if self.draft_id is None and self.state.empty:
             return
         try:
-            draft = save_draft(self.ctx, self.actor, self.draft_id, self.state)
+            if self.prereview:
+                if self.draft_id is None:
+                    return  # a pre-review always starts from its ticket's draft
+                draft = save_prereview(self.ctx, self.actor, self.draft_id, self.state, self.plan)
+            else:
+                draft = save_draft(self.ctx, self.actor, self.draft_id, self.state)
         except HallError as exc:  # the work stays on screen; say why it is not kept
             log.warning("draft not saved: %s", exc.message)
             self.saved_label.setText(_("草稿未能保存：{reason}").format(reason=exc.message))
@@ -182,12 +199,12 @@ class IntakePage(QWidget):
         self.steps[Step.accept].show_state()
 
     def _render(self) -> None:
-        for step in STEPS:
+        for step in self.order:
             self.steps[step].show_state()
         self._render_step_list()
 
     def _render_step_list(self) -> None:
-        for row, step in enumerate(STEPS):
+        for row, step in enumerate(self.order):
             count = sum(1 for p in self.problems if p.step is step)
             text = f"{row + 1}  {step_title(step)}"
             if count and step is not Step.accept:
@@ -197,18 +214,23 @@ class IntakePage(QWidget):
         who = s.applicant_name or s.applicant_code or _("未填申请人")
         n = len(self.plan.items) if self.plan else 0
         self.summary.setText(_("{who} · {n}个许可事项").format(who=who, n=n))
-        row = STEPS.index(self.state.step)
+        row = self._row(self.state.step)
         if self.step_list.currentRow() != row:
             self.step_list.setCurrentRow(row)
         self.stack.setCurrentIndex(row)
         self.back_button.setEnabled(row > 0 and self.result is None)
-        self.next_button.setEnabled(row < len(STEPS) - 1 and self.result is None)
+        self.next_button.setEnabled(row < len(self.order) - 1 and self.result is None)
+
+    def _row(self, step: Step) -> int:
+        """The step's place on this page (a pre-review ends at the materials)."""
+        return self.order.index(step) if step in self.order else len(self.order) - 1
 
     # --- navigation ----------------------------------------------------------------------
 
     def go(self, step: Step) -> None:
         if self.result is not None and step is not Step.accept:
             return
+        step = self.order[self._row(step)]
         self.steps[self.state.step].leave()
         self.state = self.state.replace(step=step)
         self.save_now()
@@ -217,16 +239,16 @@ class IntakePage(QWidget):
         self.steps[step].enter()
 
     def step_by(self, delta: int) -> None:
-        row = STEPS.index(self.state.step) + delta
-        if 0 <= row < len(STEPS):
-            self.go(STEPS[row])
+        row = self._row(self.state.step) + delta
+        if 0 <= row < len(self.order):
+            self.go(self.order[row])
 
     def _row_changed(self, row: int) -> None:
-        if 0 <= row < len(STEPS) and STEPS[row] is not self.state.step:
-            self.go(STEPS[row])
+        if 0 <= row < len(self.order) and self.order[row] is not self.state.step:
+            self.go(self.order[row])
 
     def focus_first(self) -> None:
-        self.steps[self.state.step].enter()
+        self.steps[self.order[self._row(self.state.step)]].enter()
 
     # --- the draft and the case ----------------------------------------------------------
 
@@ -248,7 +270,7 @@ class IntakePage(QWidget):
             step.reset()
         self._replan()
         self._render()
-        self.steps[self.state.step].enter()
+        self.steps[self.order[self._row(self.state.step)]].enter()
 
     def offer_drafts(self) -> None:
         """After sign-in: a draft left by a crash or a closed window is offered back."""

@@ -1,0 +1,253 @@
+"""The appointments tab of the guide's desk: a working day and a category, its slots
+with what is left of each, the booking form, and that day's appointments to check in,
+move or cancel. A booking prints its slip."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hall.core.errors import HallError
+from hall.core.i18n import _
+from hall.models.enums import AppointmentStatus
+from hall.services.appointments import (
+    AppointmentView,
+    Slot,
+    appointment_status_name,
+    available_slots,
+    book_appointment,
+    cancel_appointment,
+    check_in,
+    day_appointments,
+    move_appointment,
+    next_bookable_days,
+)
+from hall.services.audit import Actor
+from hall.services.changes import Changes
+from hall.services.context import AppContext
+from hall.services.documents import PrintKind
+from hall.services.queue import list_categories
+from hall.ui.bus import ChangeBus
+from hall.ui.documents_ui import open_preview
+from hall.ui.errors import show_error
+from hall.ui.widgets import message_label, named
+
+ROLE = Qt.ItemDataRole.UserRole
+_WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
+
+
+class AppointmentsTab(QWidget):
+    def __init__(self, ctx: AppContext, actor: Actor, bus: ChangeBus, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.ctx, self.actor, self.bus = ctx, actor, bus
+        self._build_ui()
+        self.reload_days()
+
+    def _build_ui(self) -> None:
+        self.day = named(QComboBox(), "appointmentDay")
+        self.category = named(QComboBox(), "appointmentCategory")
+        try:
+            for c in list_categories(self.ctx):
+                self.category.addItem(f"{c.letter} {c.name}", c.letter)
+        except HallError:
+            pass  # the message below says it when the slots are read
+        self.slots = named(QListWidget(), "appointmentSlots")
+        self.name = named(QLineEdit(), "appointmentName")
+        self.phone = named(QLineEdit(), "appointmentPhone")
+        self.code = named(QLineEdit(), "appointmentCode")
+        self.code.setPlaceholderText(_("统一社会信用代码或身份证号（可不填）"))
+        self.book_button = named(QPushButton(_("预约并打印预约单(&K)")), "appointmentBook")
+        self.book_button.clicked.connect(self.book)
+        self.message = message_label()
+        form = QFormLayout()
+        form.addRow(_("日期（工作日）"), self.day)
+        form.addRow(_("业务类别"), self.category)
+        form.addRow(_("时段"), self.slots)
+        form.addRow(_("预约人"), self.name)
+        form.addRow(_("手机号码"), self.phone)
+        form.addRow(_("证件号码"), self.code)
+        form.addRow(self.book_button)
+        form.addRow(self.message)
+
+        self.booked = named(QListWidget(), "appointmentList")
+        self.check_in_button = named(QPushButton(_("签到取号(&I)")), "appointmentCheckIn")
+        self.check_in_button.setToolTip(_("今天的预约人到了：发一个优先的排队号"))
+        self.check_in_button.clicked.connect(self.check_in)
+        self.move_button = named(QPushButton(_("改到所选时段(&M)")), "appointmentMove")
+        self.move_button.clicked.connect(self.move_to_slot)
+        self.cancel_button = named(QPushButton(_("取消预约")), "appointmentCancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        actions = QHBoxLayout()
+        for button in (self.check_in_button, self.move_button, self.cancel_button):
+            actions.addWidget(button)
+        right = QVBoxLayout()
+        right.addWidget(self.booked, 1)
+        right.addLayout(actions)
+        layout = QHBoxLayout(self)
+        layout.addLayout(form, 1)
+        layout.addLayout(right, 1)
+        self.day.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.category.currentIndexChanged.connect(lambda _i: self.refresh())
+
+    def reload_days(self) -> None:
+        self.day.blockSignals(True)
+        self.day.clear()
+        try:
+            days = next_bookable_days(self.ctx)
+        except HallError as exc:
+            self.message.setText(exc.message)
+            days = []
+        for d in days:
+            self.day.addItem(f"{d.isoformat()}（{_('周')}{_(_WEEKDAYS[d.weekday()])}）", d)
+        self.day.blockSignals(False)
+        self.refresh()
+
+    def prefill(self, name: str, phone: str, code: str) -> None:
+        self.name.setText(name)
+        self.phone.setText(phone)
+        self.code.setText(code)
+        self.slots.setFocus()
+
+    def _chosen_day(self) -> date | None:
+        value = self.day.currentData()
+        return value if isinstance(value, date) else None
+
+    def refresh(self) -> None:
+        """The chosen day's slots, and the appointments of every bookable day (a few
+        dozen rows: read at once). The appointment chosen stays chosen, so that it can
+        be moved to a slot of another day."""
+        day, letter = self._chosen_day(), self.category.currentData()
+        chosen = self.booked.currentItem()
+        keep = chosen.data(ROLE) if chosen is not None else None
+        self.slots.clear()
+        self.booked.clear()
+        if day is None or letter is None:
+            return
+        days = [self.day.itemData(n) for n in range(self.day.count())]
+        try:
+            slots = available_slots(self.ctx, letter, day)
+            booked = [a for d in days for a in day_appointments(self.ctx, d)]
+        except HallError as exc:
+            self.message.setText(exc.message)
+            return
+        for slot in slots:
+            self._add_slot(slot)
+        for a in booked:
+            self._add_booked(a)
+            if a.number == keep:
+                self.booked.setCurrentRow(self.booked.count() - 1)
+
+    def _add_slot(self, slot: Slot) -> None:
+        text = _("{label}  余 {free}/{capacity}").format(
+            label=slot.label, free=slot.free, capacity=slot.capacity
+        )
+        item = QListWidgetItem(text)
+        item.setData(ROLE, slot.start)
+        if not slot.free:
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+        self.slots.addItem(item)
+
+    def _add_booked(self, a: AppointmentView) -> None:
+        text = (
+            f"{a.day:%m-%d} {a.slot_start:%H:%M} {a.category.letter} {a.number} "
+            f"{a.applicant_name} · {appointment_status_name(a.status)}"
+        )
+        item = QListWidgetItem(text)
+        item.setData(ROLE, a.number)
+        if a.status is not AppointmentStatus.booked:
+            item.setForeground(Qt.GlobalColor.gray)
+        self.booked.addItem(item)
+
+    def _slot(self) -> Any:
+        item = self.slots.currentItem()
+        if item is None:
+            self.message.setText(_("请选择一个时段。"))
+            return None
+        return item.data(ROLE)
+
+    def _appointment(self) -> str | None:
+        item = self.booked.currentItem()
+        if item is None:
+            self.message.setText(_("请在右边的列表中选择一个预约。"))
+            return None
+        return str(item.data(ROLE))
+
+    def _done(self, changes: Changes, text: str) -> None:
+        self.message.setStyleSheet("color: #1b5e20;")
+        self.message.setText(text)
+        self.bus.publish(changes)
+        self.refresh()
+
+    def _failed(self, exc: HallError) -> None:
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setText(exc.message)
+        show_error(self, exc, _("预约"))
+
+    def book(self) -> None:
+        day, start = self._chosen_day(), self._slot()
+        if day is None or start is None:
+            return
+        try:
+            booked, changes = book_appointment(
+                self.ctx, self.actor, self.category.currentData(), day, start,
+                self.name.text(), self.phone.text(), self.code.text(),
+            )  # fmt: skip
+        except HallError as exc:
+            self._failed(exc)
+            return
+        for field in (self.name, self.phone, self.code):
+            field.clear()
+        self._done(changes, _("已预约：{number}").format(number=booked.number))
+        open_preview(self, self.ctx, self.actor, self.bus, PrintKind.slip, booked.number)
+
+    def check_in(self) -> None:
+        number = self._appointment()
+        if number is None:
+            return
+        try:
+            ticket, changes = check_in(self.ctx, self.actor, number)
+        except HallError as exc:
+            self._failed(exc)
+            return
+        self._done(changes, _("已签到，排队号 {ticket}（优先叫号）").format(ticket=ticket.number))
+        open_preview(self, self.ctx, self.actor, self.bus, PrintKind.ticket, ticket.number)
+
+    def move_to_slot(self) -> None:
+        number, day, start = self._appointment(), self._chosen_day(), self._slot()
+        if number is None or day is None or start is None:
+            return
+        try:
+            moved, changes = move_appointment(self.ctx, self.actor, number, day, start)
+        except HallError as exc:
+            self._failed(exc)
+            return
+        self._done(
+            changes,
+            _("{number} 已改到 {day} {start:%H:%M}").format(
+                number=moved.number, day=moved.day.isoformat(), start=moved.slot_start
+            ),
+        )
+
+    def cancel(self) -> None:
+        number = self._appointment()
+        if number is None:
+            return
+        try:
+            changes = cancel_appointment(self.ctx, self.actor, number)
+        except HallError as exc:
+            self._failed(exc)
+            return
+        self._done(changes, _("已取消预约 {number}").format(number=number))
