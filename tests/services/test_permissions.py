@@ -45,6 +45,7 @@ from hall.services.verification import revoke_document
 from ..conftest import SMALL_CATALOG
 from .backoffice_samples import BACKOFFICE_SAMPLES, BACKOFFICE_SETUP
 from .conftest import PASSWORD
+from .queue_samples import QUEUE_SAMPLES, QUEUE_SETUP
 from .test_cases import CASE_SAMPLES, CASE_SETUP
 from .test_documents import DOCUMENT_SAMPLES, DOCUMENT_SETUP
 from .test_intake import ANSWERS, APPLICANT, DAY, ENTERPRISE
@@ -164,6 +165,7 @@ SAMPLES: dict[str, Sample] = {
     "registry.import_registry": lambda ctx, a, i: _import_registry(ctx, a, i),
     **DOCUMENT_SAMPLES,  # documents and the queue (tests/services/test_documents.py)
     **BACKOFFICE_SAMPLES,  # inboxes, decisions, scans, pickup (backoffice_samples.py)
+    **QUEUE_SAMPLES,  # calling, appointments, pre-review (queue_samples.py)
 }
 
 
@@ -180,6 +182,7 @@ SETUP: dict[str, Callable[[Any, Actor], Any]] = {
     **CASE_SETUP,
     **DOCUMENT_SETUP,
     **BACKOFFICE_SETUP,
+    **QUEUE_SETUP,
     "signing.rotate_keys": lambda ctx, op: init_keys(ctx, op),
     "signing.sign_document": lambda ctx, op: init_keys(ctx, op),
     "signing.revoke_key": lambda ctx, op: init_keys(ctx, op),

@@ -166,7 +166,7 @@ def test_no_show_only_for_a_citizen_who_did_not_come(demo_ctx) -> None:
     with pytest.raises(Conflict, match="已在办理"):
         mark_no_show(demo_ctx, CLERK)
     finish(demo_ctx, CLERK)
-    called, _ = call_next(demo_ctx, CLERK)
+    call_next(demo_ctx, CLERK)
     gone, _ = mark_no_show(demo_ctx, CLERK)
     assert gone.status is TicketStatus.no_show
     assert queue_status(demo_ctx).no_show_today == 1
