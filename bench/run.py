@@ -286,7 +286,9 @@ def bench_registry(data_dir: Path, samples: int = 300) -> list[Row]:
 
 
 def main() -> int:
-    from bench.documents import bench_documents  # imports Row from here: not at the top
+    # These import Row from here: not at the top.
+    from bench.documents import bench_documents
+    from bench.queue_pg import bench_queue_pg
 
     with tempfile.TemporaryDirectory() as tmp:
         rows = [
@@ -296,6 +298,7 @@ def main() -> int:
             bench_audit_verify(Path(tmp) / "audit"),
             *bench_registry(Path(tmp) / "registry"),
             *bench_documents(),
+            *bench_queue_pg(),
         ]
     print(f"{'figure':<44} {'value':>11} {'baseline':>11}  {'ratio':>8}  target   baseline is")
     for r in rows:

@@ -12,6 +12,10 @@ def main(argv: list[str] | None = None) -> int:
         from hall.app import run
 
         return run(args[1:])
+    if args[0] == "display":  # the hall's calling screen: a window too
+        from hall.app import run_display
+
+        return run_display(args[1:])
     from hall.cli import main as cli_main
 
     return cli_main(args)

@@ -6,6 +6,7 @@ database stack loads on a background thread meanwhile (see ``hall.ui.startup``).
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import sys
@@ -158,3 +159,77 @@ def _show_main_window(app: QApplication, ctx: AppContext, actor: Actor, notice: 
     window.show_start_page()
     app.exec()
     return bool(signed_out)
+
+
+def run_display(argv_or_args: list[str] | argparse.Namespace, ctx: AppContext | None = None) -> int:
+    """``hall display``: the hall's calling screen, full screen unless ``--windowed``.
+    ``ctx`` is a context the command line has already opened (and will close); without
+    one, it is opened here as ``run()`` does, and closed at the end."""
+    from hall.cli_display import parse_display_args
+
+    if isinstance(argv_or_args, argparse.Namespace):
+        args = argv_or_args
+    else:
+        args = parse_display_args(list(argv_or_args))
+    paths = ctx.paths if ctx is not None else resolve_paths()
+    settings = ctx.settings if ctx is not None else load_settings(paths.settings_file)
+    set_language(settings.language)
+    folder_problem = None
+    if ctx is None:
+        try:
+            paths.ensure()
+            setup_logging(paths.logs)
+        except OSError as exc:
+            folder_problem = HallError(
+                _("无法使用数据文件夹 {path}：{reason}。").format(
+                    path=paths.data, reason=os_reason(exc)
+                )
+            )
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+
+    from PySide6.QtCore import QThreadPool, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from hall.ui.display import HallDisplay
+    from hall.ui.errors import install_excepthook, show_error
+    from hall.ui.fonts import install_application_font
+    from hall.ui.translations import install_qt_translations
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
+    app.setApplicationName("hall")
+    app.setApplicationDisplayName(_("大厅显示屏"))
+    install_application_font(app)
+    install_qt_translations(app, settings.language)
+    install_excepthook()
+    if folder_problem is not None:
+        show_error(None, folder_problem, _("无法启动"))
+        return 1
+    opened_here = ctx is None
+    if ctx is None:
+        from hall.services.context import open_context
+
+        try:
+            ctx = open_context(paths, settings=settings)
+        except HallError as exc:
+            show_error(None, exc, _("无法打开数据库"))
+            return 1
+    window = HallDisplay(ctx, muted=bool(getattr(args, "mute", False)))
+    try:
+        if getattr(args, "windowed", False):
+            window.resize(1280, 720)
+            window.show()
+        else:
+            window.show_full_screen()
+        if os.environ.get("HALL_EXIT_AFTER_START") == "1":
+            QTimer.singleShot(0, app.quit)
+        return app.exec()
+    finally:
+        window.close()
+        # A read still running on the thread pool must finish before its database closes.
+        QThreadPool.globalInstance().waitForDone(5000)
+        if opened_here:
+            ctx.close()

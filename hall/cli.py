@@ -310,10 +310,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
     p.set_defaults(handler=cmd_derive)
 
-    from hall import cli_cases, cli_documents, cli_inbox, cli_queue, cli_registry, cli_trust
+    from hall import (
+        cli_cases,
+        cli_display,
+        cli_documents,
+        cli_inbox,
+        cli_queue,
+        cli_registry,
+        cli_trust,
+    )
 
     cli_registry.register(sub)
     cli_queue.register(sub)
+    cli_display.add_display_command(sub)
     cli_cases.register(sub)
     cli_inbox.register(sub)
     cli_documents.register(sub)

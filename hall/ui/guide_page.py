@@ -93,7 +93,7 @@ class GuidePage(QWidget):
         super().__init__(parent)
         self.setObjectName("guidePage")
         self.ctx, self.actor, self.bus = ctx, actor, bus
-        self._loading = False
+        self._loading = self._again = False
         self._build_ui()
         self.timer = QTimer(self, interval=REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
@@ -167,13 +167,18 @@ class GuidePage(QWidget):
         self.message.setText(text)
 
     def refresh(self) -> None:
-        if self._loading or not self.isVisible():
+        if not self.isVisible():
             return
-        self._loading = True
+        if self._loading:  # read again once this read is in: something changed meanwhile
+            self._again = True
+            return
+        self._loading, self._again = True, False
         ctx = self.ctx
 
         def done(rows: list[WaitingTicket]) -> None:
             self._loading = False
+            if self._again:
+                QTimer.singleShot(0, self.refresh)
             selected = self._selected()
             self.model.set_rows(rows)
             for n, row in enumerate(rows):
@@ -183,6 +188,8 @@ class GuidePage(QWidget):
         def failed(exc: BaseException) -> None:
             self._loading = False
             self._say(error_text(exc), error=True)
+            if self._again:
+                QTimer.singleShot(0, self.refresh)
 
         run_task(self, lambda: waiting_tickets(ctx), done, failed)
         self.appointments.refresh()

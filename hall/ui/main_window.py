@@ -340,7 +340,7 @@ class MainWindow(QMainWindow):
                 self.show_catalog()
             return
         self.show_intake()
-        QTimer.singleShot(0, self.intake_page.offer_drafts)
+        QTimer.singleShot(0, self.intake_page, self.intake_page.offer_drafts)
 
     def show_intake(self) -> None:
         if self.intake_page is not None:

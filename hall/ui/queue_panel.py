@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hall.core.errors import HallError
+from hall.core.errors import Conflict, HallError, NotFound, ValidationError
 from hall.core.i18n import N_, _
 from hall.models.enums import TicketStatus
 from hall.services import queue_calls as calls
@@ -57,7 +57,7 @@ class QueuePanel(QDockWidget):
         self.ctx, self.actor = ctx, actor
         self.counter: CounterView | None = None
         self.status: QueueStatus | None = None
-        self._loading = False
+        self._loading = self._again = False
         self._build_ui()
         self.timer = QTimer(self, interval=REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
@@ -110,9 +110,12 @@ class QueuePanel(QDockWidget):
 
     def refresh(self) -> None:
         """Read the counter and the queue in the background (on a timer, and after a change)."""
-        if self._loading or not self.isVisible():
+        if not self.isVisible():
             return
-        self._loading = True
+        if self._loading:  # read again once this read is in: something changed meanwhile
+            self._again = True
+            return
+        self._loading, self._again = True, False
         ctx, actor = self.ctx, self.actor
 
         def work() -> tuple[CounterView, QueueStatus]:
@@ -120,12 +123,16 @@ class QueuePanel(QDockWidget):
 
         def done(result: tuple[CounterView, QueueStatus]) -> None:
             self._loading = False
+            if self._again:
+                QTimer.singleShot(0, self.refresh)
             self.counter, self.status = result
             self._render()
 
         def failed(exc: BaseException) -> None:
             self._loading = False
             self.message.setText(error_text(exc))
+            if self._again:
+                QTimer.singleShot(0, self.refresh)
 
         run_task(self, work, done, failed)
 
@@ -177,6 +184,11 @@ class QueuePanel(QDockWidget):
         self.message.clear()
         try:
             ticket, changes = work()
+        except (Conflict, NotFound, ValidationError) as exc:
+            # The queue's own refusals (nobody at the counter, too soon to recall) are
+            # said on the panel: a dialog would stop the clerk's next key.
+            self.message.setText(exc.message)
+            return None
         except HallError as exc:
             self.message.setText(exc.message)
             show_error(self, exc, _("叫号"))

@@ -1,8 +1,10 @@
 """A real PostgreSQL server: each test gets its own database, created and dropped here.
 
-The server is expected at 127.0.0.1:5432 (user postgres, trust auth), as on CI. On a
-machine without one these tests are skipped, except on CI (``CI`` set), where a missing
-server is a failure.
+The server is named by ``HALL_TEST_PG_URL`` (``HALL_TEST_PG`` is its older name), an
+administrator's URL such as ``postgresql://postgres@db.example:5433/postgres``; by default
+127.0.0.1:5432, user postgres, trust auth, as on CI. Each test's database is on that
+server, reached as that user. On a machine without one these tests are skipped, except
+on CI (``CI`` set), where a missing server is a failure.
 """
 
 from __future__ import annotations
@@ -12,31 +14,45 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import URL, make_url
 
-PG_ADMIN = os.environ.get("HALL_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+DEFAULT_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
-def _admin_connection():  # type: ignore[no-untyped-def]
+def admin_url() -> URL:
+    """The administrator's URL from the environment (any driver suffix dropped)."""
+    raw = os.environ.get("HALL_TEST_PG_URL") or os.environ.get("HALL_TEST_PG") or DEFAULT_ADMIN
+    return make_url(raw).set(drivername="postgresql")
+
+
+def _libpq(url: URL) -> str:
+    return url.render_as_string(hide_password=False)
+
+
+def _admin_connection(url: URL):  # type: ignore[no-untyped-def]
     import psycopg
 
-    return psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
+    return psycopg.connect(_libpq(url), autocommit=True, connect_timeout=3)
 
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
+    """The SQLAlchemy URL of a fresh, empty database, dropped after the test."""
     import psycopg
 
+    admin = admin_url()
     try:
-        admin = _admin_connection()
+        connection = _admin_connection(admin)
     except psycopg.OperationalError as exc:
         if os.environ.get("CI"):
             raise
-        pytest.skip(f"no PostgreSQL server at {PG_ADMIN}: {exc}")
+        shown = admin.render_as_string(hide_password=True)
+        pytest.skip(f"no PostgreSQL server at {shown}: {exc}")
     name = f"hall_test_{uuid.uuid4().hex[:12]}"
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    with connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        yield _libpq(admin.set(drivername="postgresql+psycopg", database=name))
     finally:
-        with _admin_connection() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with _admin_connection(admin) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

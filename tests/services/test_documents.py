@@ -13,6 +13,7 @@ from sqlalchemy import select
 from hall.core.errors import Conflict, NotFound, SecretsUnavailable, ValidationError
 from hall.models import AuditEntry, DocumentPrint, License, SubCase
 from hall.models.enums import Priority, Role, SubCaseStatus
+from hall.services.appointments import book_appointment
 from hall.services.audit import Actor
 from hall.services.cases import case_detail
 from hall.services.documents import (
@@ -28,7 +29,6 @@ from hall.services.documents import (
 )
 from hall.services.licenses import approve_sub_case, license_number, valid_until
 from hall.services.payload import DocumentKind
-from hall.services.appointments import book_appointment
 from hall.services.queue import ensure_categories, issue_ticket
 from hall.services.signing import init_keys
 from hall.services.verification import Verdict, fact_rows, revoke_document, verify_payload

@@ -50,6 +50,7 @@ from .test_cases import CASE_SAMPLES, CASE_SETUP
 from .test_documents import DOCUMENT_SAMPLES, DOCUMENT_SETUP
 from .test_intake import ANSWERS, APPLICANT, DAY, ENTERPRISE
 from .test_intake_flow import complete_state
+from .test_ticket_printer import TICKET_PRINTER_SAMPLES, TICKET_PRINTER_SETUP
 
 #: Services every signed-in account may call: they concern the account itself.
 OPEN_TO_EVERY_ACCOUNT = {"auth.unlock", "auth.change_password", "auth.must_change_password"}
@@ -166,6 +167,7 @@ SAMPLES: dict[str, Sample] = {
     **DOCUMENT_SAMPLES,  # documents and the queue (tests/services/test_documents.py)
     **BACKOFFICE_SAMPLES,  # inboxes, decisions, scans, pickup (backoffice_samples.py)
     **QUEUE_SAMPLES,  # calling, appointments, pre-review (queue_samples.py)
+    **TICKET_PRINTER_SAMPLES,  # the ESC/POS ticket printer (test_ticket_printer.py)
 }
 
 
@@ -183,6 +185,7 @@ SETUP: dict[str, Callable[[Any, Actor], Any]] = {
     **DOCUMENT_SETUP,
     **BACKOFFICE_SETUP,
     **QUEUE_SETUP,
+    **TICKET_PRINTER_SETUP,
     "signing.rotate_keys": lambda ctx, op: init_keys(ctx, op),
     "signing.sign_document": lambda ctx, op: init_keys(ctx, op),
     "signing.revoke_key": lambda ctx, op: init_keys(ctx, op),
