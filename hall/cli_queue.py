@@ -163,11 +163,11 @@ def _server_url(args: argparse.Namespace, settings: Settings) -> str:
     return str(url)
 
 
-def cmd_server_init(args: argparse.Namespace, _paths: Paths, settings: Settings) -> int:
-    from hall.services.server import init_server
+def cmd_server_init(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    from hall.services.server import init_server, stored_password
 
     url = _server_url(args, settings)
-    before, after = init_server(url)
+    before, after = init_server(url, stored_password(paths, settings))
     if before == after:
         print(_("大厅服务器的数据库已是最新版本（{rev}）。").format(rev=after))
     elif before is None:
@@ -177,17 +177,17 @@ def cmd_server_init(args: argparse.Namespace, _paths: Paths, settings: Settings)
     return 0
 
 
-def cmd_server_password(args: argparse.Namespace, _paths: Paths, settings: Settings) -> int:
+def cmd_server_password(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
+    from hall.cli_auth import passphrase_from_terminal
     from hall.services.server import store_password
 
-    url = _server_url(args, settings)
     password = os.environ.get("HALL_SERVER_PASSWORD")
     if password is None:
         if not sys.stdin.isatty():
             raise HallError(_("请在终端中运行，或设置环境变量 HALL_SERVER_PASSWORD。"))
         password = getpass.getpass(_("大厅服务器的密码："))
-    name = store_password(url, password)
-    print(_("服务器密码已保存在系统密钥环中（{name}）。").format(name=name))
+    where = store_password(paths, settings, password, passphrase_from_terminal)
+    print(_("大厅服务器的密码已保存在{store}。").format(store=where))
     return 0
 
 
@@ -251,6 +251,8 @@ def register(sub: Any) -> None:
     p = server.add_parser("init", help=_("在大厅服务器上建立或升级数据库结构"))
     p.add_argument("--url", metavar="postgresql://…", help=url_help)
     p.set_defaults(standalone=cmd_server_init)
-    p = server.add_parser("password", help=_("把服务器密码保存到系统密钥环"))
-    p.add_argument("--url", metavar="postgresql://…", help=url_help)
+    p = server.add_parser(
+        "password",
+        help=_("把服务器密码保存到本机的密钥存储（系统密钥环）；也可用 HALL_SERVER_PASSWORD"),
+    )
     p.set_defaults(standalone=cmd_server_password)

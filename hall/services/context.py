@@ -150,9 +150,9 @@ def open_context(
     settings = settings or load_settings(paths.settings_file)
     server = effective_server_url(settings)
     if server:
-        from hall.services.server import open_server
+        from hall.services.server import open_server, stored_password
 
-        engine = open_server(server)
+        engine = open_server(server, stored_password(paths, settings))
         return AppContext(
             paths,
             settings,

@@ -1,12 +1,14 @@
 """The hall server: a PostgreSQL database that the counters share, named by
 ``HALL_SERVER_URL`` (or the settings) as a URL without its password. The password is
-kept in the OS keyring under the server's address; where there is none, PostgreSQL's
-own ``PGPASSWORD`` or ``~/.pgpass`` apply. The schema is made and migrated with the same
-Alembic migrations as a counter's file (``hall server init``)."""
+kept in the installation's secret store (the OS keyring); where there is none,
+PostgreSQL's own ``PGPASSWORD`` or ``~/.pgpass`` apply. The schema is made and
+migrated with the same Alembic migrations as a counter's file (``hall server init``)."""
 
 from __future__ import annotations
 
 import logging
+import os
+from typing import TYPE_CHECKING
 
 from sqlalchemy import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
@@ -17,10 +19,13 @@ from hall.db import migrate
 from hall.db.engine import make_engine
 from hall.db.uow import describe_database_error
 
+if TYPE_CHECKING:
+    from hall.core.paths import Paths
+    from hall.core.settings import Settings
+    from hall.services.secrets import PassphraseProvider
+
 log = logging.getLogger(__name__)
 
-#: The keyring service under which server passwords are kept.
-KEYRING_SERVICE = "hall-server"
 CONNECT_TIMEOUT_S = 5
 
 
@@ -42,58 +47,55 @@ def parse_server_url(text: str) -> URL:
     return url.set(drivername="postgresql+psycopg")
 
 
-def keyring_user(url: URL) -> str:
-    """The name a server's password is kept under: ``hall@10.0.0.5:5432/hall``."""
-    return f"{url.username or ''}@{url.host or 'localhost'}:{url.port or 5432}/{url.database}"
+def stored_password(paths: Paths, settings: Settings) -> str | None:
+    """The server's password from this installation's secret store (the OS keyring, or
+    the encrypted file when ``HALL_SECRETS_PASSPHRASE`` opens it), or None: PostgreSQL's
+    own ``PGPASSWORD`` or ``~/.pgpass`` then apply."""
+    from hall.services.secrets import SERVER_PASSWORD, open_store
 
-
-def _keyring_password(url: URL) -> str | None:
+    env = os.environ.get("HALL_SECRETS_PASSPHRASE")
+    provider = (lambda _creating: env) if env else None
     try:
-        import keyring
-        from keyring.errors import KeyringError
-
-        try:
-            return keyring.get_password(KEYRING_SERVICE, keyring_user(url))
-        except KeyringError as exc:
-            log.info("no password for the hall server from the keyring: %s", exc)
+        return open_store(paths, provider, settings.secret_store).get(SERVER_PASSWORD)
+    except HallError as exc:
+        log.info("no hall server password from the secret store: %s", exc.message)
     except Exception as exc:  # a broken keyring backend must not stop the counter
-        log.warning("keyring unusable for the hall server's password: %s", exc)
+        log.warning("secret store unusable for the hall server's password: %s", exc)
     return None
 
 
-def store_password(text: str, password: str) -> str:
-    """Keep the server's password in the OS keyring; returns the name it is kept under.
-    Raises ``HallError`` where this machine has no keyring."""
-    import keyring
-    from keyring.errors import KeyringError
+def store_password(
+    paths: Paths, settings: Settings, password: str, passphrase: PassphraseProvider | None
+) -> str:
+    """Keep the server's password in the secret store (where ``hall settings
+    server-password`` keeps it too); returns the store's description. Raises
+    ``SecretsUnavailable`` when no store can be opened."""
+    from hall.core.settings import save_settings
+    from hall.services.secrets import FILE, KEYRING, SERVER_PASSWORD, EncryptedFileStore, open_store
 
+    if not password:
+        raise ValidationError(_("请填写服务器密码。"), field="password")
+    store = open_store(paths, passphrase, settings.secret_store)
+    store.set(SERVER_PASSWORD, password)
+    kind = FILE if isinstance(store, EncryptedFileStore) else KEYRING
+    if settings.secret_store != kind:  # chosen once, kept from now on
+        settings.secret_store = kind
+        save_settings(paths.settings_file, settings)
+    return store.description
+
+
+def server_engine(text: str, password: str | None = None, *, pool_size: int = 10) -> Engine:
+    """An engine for the hall server at ``text`` (``password`` unless the URL has one)."""
     url = parse_server_url(text)
-    try:
-        keyring.set_password(KEYRING_SERVICE, keyring_user(url), password)
-    except KeyringError as exc:
-        raise HallError(
-            _(
-                "本机没有可用的系统密钥环，无法保存服务器密码（{reason}）。"
-                "可改用 PostgreSQL 的 ~/.pgpass 文件或 PGPASSWORD 环境变量。"
-            ).format(reason=exc)
-        ) from exc
-    return keyring_user(url)
-
-
-def server_engine(text: str, *, pool_size: int = 10) -> Engine:
-    """An engine for the hall server at ``text``, its password from the keyring."""
-    url = parse_server_url(text)
-    if url.password is None:
-        password = _keyring_password(url)
-        if password:
-            url = url.set(password=password)
+    if url.password is None and password:
+        url = url.set(password=password)
     return make_engine(url, pool_size=pool_size, connect_timeout=CONNECT_TIMEOUT_S)
 
 
-def init_server(text: str) -> tuple[str | None, str]:
+def init_server(text: str, password: str | None = None) -> tuple[str | None, str]:
     """Create or migrate the server's schema. Returns the revision before and after.
     Raises ``DatabaseError`` when the server cannot be reached or is newer."""
-    engine = server_engine(text, pool_size=1)
+    engine = server_engine(text, password, pool_size=1)
     try:
         _reachable(engine)
         before = migrate.current_revision(engine)
@@ -117,10 +119,10 @@ def _reachable(engine: Engine) -> None:
         ) from exc
 
 
-def open_server(text: str) -> Engine:
+def open_server(text: str, password: str | None = None) -> Engine:
     """The engine of a reachable server whose schema is this program's. Raises
     ``DatabaseError`` otherwise, saying what the administrator should do."""
-    engine = server_engine(text)
+    engine = server_engine(text, password)
     try:
         _reachable(engine)
         revision = migrate.current_revision(engine)

@@ -6,14 +6,19 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import make_url, text
+from sqlalchemy import text
 
-from hall.core.errors import DatabaseError, HallError, ValidationError
+from hall.core.errors import DatabaseError, ValidationError
 from hall.core.paths import resolve_paths
 from hall.db import migrate
 from hall.db.engine import make_engine
 from hall.services.context import open_context
-from hall.services.server import parse_server_url, server_engine, store_password
+from hall.services.server import (
+    parse_server_url,
+    server_engine,
+    store_password,
+    stored_password,
+)
 
 from ..cli_support import run
 from ..keyrings import MemoryKeyring, failing, installed
@@ -62,18 +67,28 @@ def test_a_server_with_another_schema_is_refused_untouched(pg_url, tmp_path, mon
     engine.dispose()
 
 
-def test_the_password_comes_from_the_keyring(pg_url) -> None:
-    url = make_url(pg_url)
+def test_the_password_comes_from_the_secret_store(pg_url, tmp_path, monkeypatch) -> None:
+    from hall.core.settings import Settings
+    from hall.services.secrets import SERVER_PASSWORD, open_store
+
+    from ..conftest import make_paths
+
+    paths = make_paths(tmp_path / "counter")
+    paths.ensure()
+    settings = Settings()
+    monkeypatch.delenv("HALL_SECRETS_PASSPHRASE", raising=False)
     with installed(MemoryKeyring()):
-        name = store_password(pg_url, "s3cret")
-        assert name == f"postgres@{url.host}:{url.port}/{url.database}"
-        engine = server_engine(pg_url)
+        where = store_password(paths, settings, "s3cret", None)
+        assert "密钥环" in where and settings.secret_store == "keyring"
+        # The same entry `hall settings server-password` writes.
+        assert open_store(paths, None, "keyring").get(SERVER_PASSWORD) == "s3cret"
+        assert stored_password(paths, settings) == "s3cret"
+        engine = server_engine(pg_url, stored_password(paths, settings))
         assert engine.url.password == "s3cret"
         engine.dispose()
     with installed(failing()):
-        with pytest.raises(HallError, match="pgpass"):
-            store_password(pg_url, "s3cret")
-        engine = server_engine(pg_url)  # no keyring: PGPASSWORD or ~/.pgpass apply
+        assert stored_password(paths, settings) is None  # PGPASSWORD or ~/.pgpass apply
+        engine = server_engine(pg_url, None)
         assert engine.url.password is None
         engine.dispose()
 
