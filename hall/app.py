@@ -6,7 +6,6 @@ database stack loads on a background thread meanwhile (see ``hall.ui.startup``).
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import sys
@@ -47,37 +46,19 @@ def display_problem() -> str | None:
 def run(argv: list[str]) -> int:
     paths = resolve_paths()
     settings = load_settings(paths.settings_file)
-    set_language(settings.language)
-    folder_problem = None
-    try:
-        paths.ensure()
-        setup_logging(paths.logs)
-    except OSError as exc:
-        folder_problem = HallError(
-            _("无法使用数据文件夹 {path}：{reason}。").format(
-                path=paths.data, reason=os_reason(exc)
-            )
-        )
+    folder_problem = _prepare(paths, settings)
     problem = display_problem()
     if problem:
         print(problem, file=sys.stderr)
         return 2
 
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QDialog
+    from PySide6.QtWidgets import QDialog
 
-    from hall.ui.errors import install_excepthook, show_error
-    from hall.ui.fonts import install_application_font
+    from hall.ui.errors import show_error
     from hall.ui.signin import SignInDialog
-    from hall.ui.translations import install_qt_translations
 
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
-    app.setApplicationName("hall")
-    app.setApplicationDisplayName(_("一窗受理"))
-    install_application_font(app)
-    install_qt_translations(app, settings.language)
-    install_excepthook()
+    app = _application(settings, _("一窗受理"), argv)
     if folder_problem is not None:
         show_error(None, folder_problem, _("无法启动"))
         return 1
@@ -161,65 +142,72 @@ def _show_main_window(app: QApplication, ctx: AppContext, actor: Actor, notice: 
     return bool(signed_out)
 
 
-def run_display(argv_or_args: list[str] | argparse.Namespace, ctx: AppContext | None = None) -> int:
-    """``hall display``: the hall's calling screen, full screen unless ``--windowed``.
-    ``ctx`` is a context the command line has already opened (and will close); without
-    one, it is opened here as ``run()`` does, and closed at the end."""
+def _prepare(paths: Paths, settings: Settings) -> HallError | None:
+    """The language, the data folder and the log; what is wrong with the folder, if so
+    (said in a window once Qt is up)."""
+    set_language(settings.language)
+    try:
+        paths.ensure()
+        setup_logging(paths.logs)
+    except OSError as exc:
+        return HallError(
+            _("无法使用数据文件夹 {path}：{reason}。").format(
+                path=paths.data, reason=os_reason(exc)
+            )
+        )
+    return None
+
+
+def _application(settings: Settings, title: str, argv: list[str]) -> QApplication:
+    """The Qt application with the bundled font, Qt's translations and the excepthook."""
+    from PySide6.QtWidgets import QApplication
+
+    from hall.ui.errors import install_excepthook
+    from hall.ui.fonts import install_application_font
+    from hall.ui.translations import install_qt_translations
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
+    app.setApplicationName("hall")
+    app.setApplicationDisplayName(title)
+    install_application_font(app)
+    install_qt_translations(app, settings.language)
+    install_excepthook()
+    return app
+
+
+def run_display(argv: list[str]) -> int:
+    """``hall display``: the hall's calling screen, full screen unless ``--windowed``."""
     from hall.cli_display import parse_display_args
 
-    if isinstance(argv_or_args, argparse.Namespace):
-        args = argv_or_args
-    else:
-        args = parse_display_args(list(argv_or_args))
-    paths = ctx.paths if ctx is not None else resolve_paths()
-    settings = ctx.settings if ctx is not None else load_settings(paths.settings_file)
-    set_language(settings.language)
-    folder_problem = None
-    if ctx is None:
-        try:
-            paths.ensure()
-            setup_logging(paths.logs)
-        except OSError as exc:
-            folder_problem = HallError(
-                _("无法使用数据文件夹 {path}：{reason}。").format(
-                    path=paths.data, reason=os_reason(exc)
-                )
-            )
+    args = parse_display_args(list(argv))
+    paths = resolve_paths()
+    settings = load_settings(paths.settings_file)
+    folder_problem = _prepare(paths, settings)
     problem = display_problem()
     if problem:
         print(problem, file=sys.stderr)
         return 2
 
     from PySide6.QtCore import QThreadPool, QTimer
-    from PySide6.QtWidgets import QApplication
 
     from hall.ui.display import HallDisplay
-    from hall.ui.errors import install_excepthook, show_error
-    from hall.ui.fonts import install_application_font
-    from hall.ui.translations import install_qt_translations
+    from hall.ui.errors import show_error
 
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
-    app.setApplicationName("hall")
-    app.setApplicationDisplayName(_("大厅显示屏"))
-    install_application_font(app)
-    install_qt_translations(app, settings.language)
-    install_excepthook()
+    app = _application(settings, _("大厅显示屏"), [])
     if folder_problem is not None:
         show_error(None, folder_problem, _("无法启动"))
         return 1
-    opened_here = ctx is None
-    if ctx is None:
-        from hall.services.context import open_context
+    from hall.services.context import open_context
 
-        try:
-            ctx = open_context(paths, settings=settings)
-        except HallError as exc:
-            show_error(None, exc, _("无法打开数据库"))
-            return 1
-    window = HallDisplay(ctx, muted=bool(getattr(args, "mute", False)))
     try:
-        if getattr(args, "windowed", False):
+        ctx = open_context(paths, settings=settings)
+    except HallError as exc:
+        show_error(None, exc, _("无法打开数据库"))
+        return 1
+    window = HallDisplay(ctx, muted=args.mute)
+    try:
+        if args.windowed:
             window.resize(1280, 720)
             window.show()
         else:
@@ -231,5 +219,4 @@ def run_display(argv_or_args: list[str] | argparse.Namespace, ctx: AppContext | 
         window.close()
         # A read still running on the thread pool must finish before its database closes.
         QThreadPool.globalInstance().waitForDone(5000)
-        if opened_here:
-            ctx.close()
+        ctx.close()
