@@ -90,7 +90,7 @@ class HallDisplay(QWidget):
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
-        QTimer.singleShot(0, self.refresh)
+        QTimer.singleShot(0, self, self.refresh)
 
     def _build_ui(self) -> None:
         self.title = big_label(

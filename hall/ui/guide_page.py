@@ -178,7 +178,7 @@ class GuidePage(QWidget):
         def done(rows: list[WaitingTicket]) -> None:
             self._loading = False
             if self._again:
-                QTimer.singleShot(0, self.refresh)
+                QTimer.singleShot(0, self, self.refresh)
             selected = self._selected()
             self.model.set_rows(rows)
             for n, row in enumerate(rows):
@@ -189,7 +189,7 @@ class GuidePage(QWidget):
             self._loading = False
             self._say(error_text(exc), error=True)
             if self._again:
-                QTimer.singleShot(0, self.refresh)
+                QTimer.singleShot(0, self, self.refresh)
 
         run_task(self, lambda: waiting_tickets(ctx), done, failed)
         self.appointments.refresh()

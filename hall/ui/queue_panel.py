@@ -106,7 +106,7 @@ class QueuePanel(QDockWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        QTimer.singleShot(0, self.refresh)
+        QTimer.singleShot(0, self, self.refresh)
 
     def refresh(self) -> None:
         """Read the counter and the queue in the background (on a timer, and after a change)."""
@@ -124,7 +124,7 @@ class QueuePanel(QDockWidget):
         def done(result: tuple[CounterView, QueueStatus]) -> None:
             self._loading = False
             if self._again:
-                QTimer.singleShot(0, self.refresh)
+                QTimer.singleShot(0, self, self.refresh)
             self.counter, self.status = result
             self._render()
 
@@ -132,7 +132,7 @@ class QueuePanel(QDockWidget):
             self._loading = False
             self.message.setText(error_text(exc))
             if self._again:
-                QTimer.singleShot(0, self.refresh)
+                QTimer.singleShot(0, self, self.refresh)
 
         run_task(self, work, done, failed)
 
