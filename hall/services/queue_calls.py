@@ -88,11 +88,15 @@ def _counter(session: Session, code: str) -> ServiceCounter:
     stmt = select(ServiceCounter).where(ServiceCounter.code == code).with_for_update()
     row = session.scalar(stmt)
     if row is None:
-        letters = session.scalars(select(QueueCategory.letter).order_by(QueueCategory.position))
-        row = ServiceCounter(code=code, window=window_of(code), categories=list(letters))
+        row = ServiceCounter(code=code, window=window_of(code), categories=_all_letters(session))
         session.add(row)
         session.flush()
     return row
+
+
+def _all_letters(session: Session) -> list[str]:
+    """What a counter serves until its clerk says otherwise: every category."""
+    return list(session.scalars(select(QueueCategory.letter).order_by(QueueCategory.position)))
 
 
 def _called(session: Session, row: Ticket) -> CalledTicket:
@@ -181,10 +185,9 @@ def counter_state(ctx: AppContext, actor: Actor, counter: str | None = None) -> 
     code = _code(ctx, actor, counter)
     with ctx.uow() as session:
         row = session.scalar(select(ServiceCounter).where(ServiceCounter.code == code))
-        if row is None:
-            letters = session.scalars(select(QueueCategory.letter).order_by(QueueCategory.position))
-            row = ServiceCounter(code=code, window=window_of(code), categories=list(letters))
-            return CounterView(code, row.window, tuple(row.categories), False, "", None, ())
+        if row is None:  # never opened: made at its first opening
+            letters = tuple(_all_letters(session))
+            return CounterView(code, window_of(code), letters, False, "", None, ())
         return _view(session, ctx, row)
 
 

@@ -39,7 +39,7 @@ from hall.services.audit import Actor
 from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.documents import PrintKind
-from hall.services.queue import list_categories
+from hall.services.queue import CategoryView
 from hall.ui.bus import ChangeBus
 from hall.ui.documents_ui import open_preview
 from hall.ui.errors import show_error
@@ -50,20 +50,24 @@ _WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
 
 
 class AppointmentsTab(QWidget):
-    def __init__(self, ctx: AppContext, actor: Actor, bus: ChangeBus, parent: QWidget) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        actor: Actor,
+        bus: ChangeBus,
+        categories: list[CategoryView],
+        parent: QWidget,
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.actor, self.bus = ctx, actor, bus
-        self._build_ui()
+        self._build_ui(categories)
         self.reload_days()
 
-    def _build_ui(self) -> None:
+    def _build_ui(self, categories: list[CategoryView]) -> None:
         self.day = named(QComboBox(), "appointmentDay")
         self.category = named(QComboBox(), "appointmentCategory")
-        try:
-            for c in list_categories(self.ctx):
-                self.category.addItem(f"{c.letter} {c.name}", c.letter)
-        except HallError:
-            pass  # the message below says it when the slots are read
+        for c in categories:
+            self.category.addItem(f"{c.letter} {c.name}", c.letter)
         self.slots = named(QListWidget(), "appointmentSlots")
         self.name = named(QLineEdit(), "appointmentName")
         self.phone = named(QLineEdit(), "appointmentPhone")

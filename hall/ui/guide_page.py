@@ -107,11 +107,12 @@ class GuidePage(QWidget):
         self.print_ticket = named(QCheckBox(_("打印排队票")), "guidePrint")
         self.print_ticket.setChecked(True)
         self.category_buttons: list[QPushButton] = []
+        problem = ""
         try:
             categories = list_categories(self.ctx)
-        except HallError as exc:
+        except HallError as exc:  # said on the page: no buttons to press
             log.warning("categories unreadable: %s", exc.message)
-            categories = []
+            categories, problem = [], exc.message
         for n, c in enumerate(categories, 1):
             button = named(QPushButton(f"{c.letter}  {c.name}"), f"issue{c.letter}")
             button.setMinimumHeight(48)
@@ -125,6 +126,8 @@ class GuidePage(QWidget):
         issue.addWidget(self.print_ticket)
         self.message = named(QLabel(), "guideMessage")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
+        if problem:
+            self._say(problem, error=True)
 
         self.model = WaitingModel(self.ctx, self)
         self.table = named(QTableView(), "guideWaiting")
@@ -148,7 +151,7 @@ class GuidePage(QWidget):
         box.addWidget(self.table, 1)
         box.addLayout(buttons)
 
-        self.appointments = AppointmentsTab(self.ctx, self.actor, self.bus, self)
+        self.appointments = AppointmentsTab(self.ctx, self.actor, self.bus, categories, self)
         self.tabs = named(QTabWidget(), "guideTabs")
         self.tabs.addTab(waiting, _("等候中"))
         self.tabs.addTab(self.appointments, _("预约"))

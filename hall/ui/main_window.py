@@ -196,23 +196,9 @@ class MainWindow(QMainWindow):
         a[ActionId.inbox].triggered.connect(self.show_inbox)
         a[ActionId.print_documents].triggered.connect(self.print_documents)
         a[ActionId.guide_desk].triggered.connect(self.show_guide_desk)
-        panel = self.queue_panel
-        if panel is not None:
-            for action_id, slot in (
-                (ActionId.queue_call, panel.call_next),
-                (ActionId.queue_recall, panel.recall),
-                (ActionId.queue_start, panel.start),
-                (ActionId.queue_finish, panel.finish),
-                (ActionId.queue_no_show, panel.no_show),
-                (ActionId.queue_park, panel.park),
-                (ActionId.queue_resume, panel.resume),
-                (ActionId.queue_transfer, panel.transfer),
-                (ActionId.queue_open, panel.toggle_open),
-            ):
-                a[action_id].triggered.connect(lambda _checked=False, s=slot: s())
-            panel.published.connect(self.bus.publish)
-            panel.called.connect(self._ticket_called)
-            self.bus.queue_changed.connect(panel.refresh)
+        if self.queue_panel is not None:
+            self.queue_panel.bind(a, self.bus)
+            self.queue_panel.called.connect(self._ticket_called)
         if self.guide_page is not None:
             self.bus.queue_changed.connect(self.guide_page.refresh)
         a[ActionId.catalog].triggered.connect(self.show_catalog)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
@@ -24,11 +24,12 @@ from hall.core.i18n import N_, _
 from hall.models.enums import TicketStatus
 from hall.services import queue_calls as calls
 from hall.services.audit import Actor
-from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.queue import list_categories, priority_name
 from hall.services.queue_calls import CalledTicket, CounterView
 from hall.services.queue_status import QueueStatus, queue_status
+from hall.ui.actions import ActionId
+from hall.ui.bus import ChangeBus
 from hall.ui.errors import error_text, show_error
 from hall.ui.queue_dialogs import RatingDialog, TransferDialog
 from hall.ui.tasks import run_task
@@ -101,6 +102,23 @@ class QueuePanel(QDockWidget):
         layout.addWidget(self.keys_label)
         body.setMinimumWidth(240)
         self.setWidget(body)
+
+    def bind(self, actions: dict[ActionId, QAction], bus: ChangeBus) -> None:
+        """Connect the window's queue actions (menu and keys) and its change bus."""
+        for action_id, slot in (
+            (ActionId.queue_call, self.call_next),
+            (ActionId.queue_recall, self.recall),
+            (ActionId.queue_start, self.start),
+            (ActionId.queue_finish, self.finish),
+            (ActionId.queue_no_show, self.no_show),
+            (ActionId.queue_park, self.park),
+            (ActionId.queue_resume, self.resume),
+            (ActionId.queue_transfer, self.transfer),
+            (ActionId.queue_open, self.toggle_open),
+        ):
+            actions[action_id].triggered.connect(lambda _checked=False, s=slot: s())
+        self.published.connect(bus.publish)
+        bus.queue_changed.connect(self.refresh)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -193,14 +211,10 @@ class QueuePanel(QDockWidget):
             self.message.setText(exc.message)
             show_error(self, exc, _("叫号"))
             return None
-        self.published.emit(changes)
-        self._after(changes)
+        self.published.emit(changes)  # the bus has this panel (and the others) read again
         if announce and ticket is not None:
             self.called.emit(ticket)
         return ticket
-
-    def _after(self, _changes: Changes) -> None:
-        self.refresh()
 
     def call_next(self) -> None:
         ticket = self._act(lambda: calls.call_next(self.ctx, self.actor), announce=True)
