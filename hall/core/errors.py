@@ -90,6 +90,10 @@ class DatabaseError(HallError):
     """The database cannot be opened, migrated or written."""
 
 
+class Offline(DatabaseError):
+    """The hall server does not answer (or is not this program's): what needs it waits."""
+
+
 def os_reason(exc: OSError) -> str:
     """Why a file could not be used, in the clerk's words (the system says it in English)."""
     reasons = {

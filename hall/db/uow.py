@@ -28,6 +28,10 @@ class UnitOfWork:
         self.engine = engine
         self._factory = sessionmaker(engine, expire_on_commit=False)
 
+    @property
+    def factory(self) -> sessionmaker[Session]:
+        return self._factory
+
     @contextmanager
     def __call__(self, *, write: bool = False) -> Iterator[Session]:
         """A transaction. ``write`` takes SQLite's write lock at once (``BEGIN

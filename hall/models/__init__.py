@@ -31,6 +31,15 @@ from hall.models.parties import Applicant, CreditRecord
 from hall.models.queue import Appointment, QueueCategory, QueueEvent, ServiceCounter, Ticket
 from hall.models.scans import MaterialScan, ScanFile
 from hall.models.security import RevokedDocument, SigningKey
+from hall.models.sync import (
+    FileBlob,
+    FileChunk,
+    SupervisorFlag,
+    SyncChange,
+    SyncFile,
+    SyncReceipt,
+    SyncState,
+)
 from hall.models.users import User
 
 __all__ = [
@@ -48,6 +57,8 @@ __all__ = [
     "CreditRecord",
     "Department",
     "DocumentPrint",
+    "FileBlob",
+    "FileChunk",
     "FormField",
     "IntakeDraft",
     "ItemCondition",
@@ -67,7 +78,12 @@ __all__ = [
     "SigningKey",
     "SubCase",
     "SubCaseEvent",
+    "SupervisorFlag",
     "SupplementRequest",
+    "SyncChange",
+    "SyncFile",
+    "SyncReceipt",
+    "SyncState",
     "Ticket",
     "User",
     "VerificationRequest",

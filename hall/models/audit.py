@@ -16,7 +16,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hall.models.base import Base, UUIDKey
@@ -123,3 +123,13 @@ class OutboxEntry(Base):
     op: Mapped[str] = mapped_column(String(16))
     payload: Mapped[dict[str, Any]]
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    # The push: how often it was tried, and the server's last answer. A change the
+    # server refuses is set aside (the ones behind it go on) until an administrator
+    # retries it or escalates it with a note.
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_tried_at: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    set_aside_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    escalated_by: Mapped[str] = mapped_column(String(64), default="")
+    escalation_note: Mapped[str] = mapped_column(Text, default="")

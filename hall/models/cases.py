@@ -40,6 +40,10 @@ class Case(UUIDKey, Base):
     status: Mapped[CaseStatus]
     withdrawn_at: Mapped[datetime | None]
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    # Accepted on a counter of a hall server: how old its copy of the credit list was
+    # (checked again once synced, see ``hall.services.sync_checks``).
+    credit_as_of: Mapped[datetime | None]
+    credit_rechecked_at: Mapped[datetime | None]
 
     sub_cases: Mapped[list[SubCase]] = relationship(
         back_populates="case", order_by="SubCase.position", cascade="all, delete-orphan"

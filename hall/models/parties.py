@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -10,11 +12,28 @@ from sqlalchemy.orm import Mapped, mapped_column
 from hall.models.base import Base, UUIDKey
 from hall.models.enums import ApplicantKind
 
+#: Applicant ids are made from their codes, so that the same enterprise or person has the
+#: same row id on every machine of a hall, however it got there (the registry import of
+#: each counter, or a clerk typing it in): pushes and pulls then never meet two rows for
+#: one code.
+APPLICANT_NAMESPACE = uuid.UUID("6f1d2a4e-5c3b-4e8a-9d7f-2b1c0a9e8d71")
 
-class Applicant(UUIDKey, Base):
+
+def applicant_id(code: str) -> uuid.UUID:
+    """The row id of the applicant whose (normalised) code is ``code``."""
+    return uuid.uuid5(APPLICANT_NAMESPACE, code)
+
+
+def _id_from_code(context: Any) -> uuid.UUID:
+    return applicant_id(context.get_current_parameters()["code"])
+
+
+class Applicant(Base):
     """An enterprise (by unified social credit code) or a person (by resident ID number)."""
 
     __tablename__ = "applicant"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=_id_from_code)
 
     kind: Mapped[ApplicantKind]
     code: Mapped[str] = mapped_column(String(18), unique=True)

@@ -49,7 +49,7 @@ class Ticket(UUIDKey, Base):
     __table_args__ = (UniqueConstraint("day", "number"),)
 
     day: Mapped[date] = mapped_column(index=True)
-    number: Mapped[str] = mapped_column(String(12))  # A012
+    number: Mapped[str] = mapped_column(String(16))  # A012; offline C03-A005
     category_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("queue_category.id"))
     issued_at: Mapped[datetime]
     issued_by: Mapped[str] = mapped_column(String(64))

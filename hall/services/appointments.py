@@ -31,6 +31,7 @@ from hall.services.queue import (
     new_ticket,
     ticket_view,
 )
+from hall.services.routing import queue_side
 
 _PERIOD = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 #: How far ahead a citizen may book.
@@ -140,6 +141,7 @@ def _slots(ctx: AppContext, session: Session, category: QueueCategory, day: date
     ]
 
 
+@queue_side
 def available_slots(ctx: AppContext, letter: str, day: date) -> list[Slot]:
     """The slots of ``day`` for the category ``letter``, with what is left of each.
     Raises ``ValidationError`` for a day that cannot be booked (past, too far, not a
@@ -149,6 +151,7 @@ def available_slots(ctx: AppContext, letter: str, day: date) -> list[Slot]:
         return _slots(ctx, session, find_category(session, letter), day)
 
 
+@queue_side
 def next_bookable_days(ctx: AppContext, count: int = 10) -> list[date]:
     """The next ``count`` working days from today on (the calendar's holidays skipped)."""
     days: list[date] = []
@@ -337,6 +340,7 @@ def release_missed(ctx: AppContext, actor: Actor) -> tuple[int, Changes]:
     return released, Changes(queue=bool(released))
 
 
+@queue_side
 def day_appointments(ctx: AppContext, day: date) -> list[AppointmentView]:
     """The appointments of ``day``, by slot."""
     with ctx.uow() as session:

@@ -8,13 +8,9 @@ that does not fit.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
@@ -27,6 +23,10 @@ from hall.core.i18n import _
 from hall.models import AuditEntry, AuditHead, OutboxEntry
 from hall.models.audit import entry_hash
 from hall.models.enums import Role
+from hall.sync.capture import ENTRY, keeps_outbox
+from hall.sync.codec import jsonable, row_values
+
+__all__ = ["Actor", "jsonable", "record", "replicate", "row_values"]
 
 
 @dataclass(frozen=True)
@@ -45,30 +45,6 @@ class Actor:
     @classmethod
     def as_operator(cls, username: str, display_name: str, counter: str | None = None) -> Actor:
         return cls(username, Role.admin, counter, display_name, operator=True)
-
-
-def jsonable(value: Any) -> Any:
-    """Turn dates, UUIDs, enums and containers into JSON values."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [jsonable(v) for v in value]
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, Decimal):
-        return str(value)
-    json.dumps(value)  # raises for anything else: better here than in the outbox
-    return value
-
-
-def row_values(row: object) -> dict[str, Any]:
-    """Every column of an ORM row, as JSON values (what a replica needs to upsert it)."""
-    mapper = sa_inspect(row).mapper
-    return {attr.key: jsonable(getattr(row, attr.key)) for attr in mapper.column_attrs}
 
 
 def record(
@@ -116,7 +92,10 @@ def replicate(
     after: dict[str, Any] | None = None,
 ) -> None:
     """Add only the outbox entry of an action: for the queue's movements, whose own
-    event rows are their record (see ``hall.services.queue_calls``)."""
+    event rows are their record (see ``hall.services.queue_calls``). On the hall server
+    itself there is no outbox: the action is already where it has to be."""
+    if not keeps_outbox(session):
+        return
     if rows:
         session.flush()  # defaults (ids, timestamps) filled in before they are copied
         payload: dict[str, Any] = {
@@ -128,15 +107,15 @@ def replicate(
         }
     else:
         payload = {"action": action, "after": jsonable(after)}
-    session.add(
-        OutboxEntry(
-            created_at=clock.now(),
-            entity=entity,
-            entity_id=str(entity_id),
-            op="upsert" if rows else "event",
-            payload=payload,
-        )
+    entry = OutboxEntry(
+        created_at=clock.now(),
+        entity=entity,
+        entity_id=str(entity_id),
+        op="upsert" if rows else "event",
+        payload=payload,
     )
+    session.add(entry)
+    session.info[ENTRY] = entry  # completed with every row it changed (hall.sync.capture)
 
 
 def _local_head(session: Session) -> AuditHead:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from hall.services.catalog_views import CatalogSnapshot
     from hall.services.secrets import PassphraseProvider, SecretStore
     from hall.services.workdays import WorkdayCalendar
+    from hall.sync.link import ServerLink
 
 log = logging.getLogger(__name__)
 
@@ -43,17 +44,70 @@ class AppContext:
     engine: Engine
     uow: UnitOfWork
     migrated: bool = False  # whether opening it just brought the schema up to date
-    server: str = ""  # the hall server this context works on (empty: the local file)
+    #: The hall server this counter syncs with (None: a hall of one counter).
+    link: ServerLink | None = field(default=None, repr=False)
+    #: True for the context that works on the hall server itself (the queue while online,
+    #: an administrator's import): see :meth:`on_server`.
+    on_server_engine: bool = False
     #: Asked for the secrets file's passphrase where the OS keyring cannot be used.
     passphrase: PassphraseProvider | None = field(default=None, repr=False)
     _secrets: SecretStore | None = field(default=None, repr=False)
     _catalog: CatalogSnapshot | None = field(default=None, repr=False)
     _calendar: WorkdayCalendar | None = field(default=None, repr=False)
+    _server_ctx: AppContext | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        from hall.sync.capture import install
+
+        install(self.uow.factory)
 
     @property
     def counter(self) -> str | None:
         """This installation's counter code (``HALL_COUNTER`` overrides the settings)."""
         return effective_counter(self.settings)
+
+    @property
+    def server(self) -> str:
+        """The hall server's address without its password (empty: none configured)."""
+        return self.link.display if self.link is not None else ""
+
+    @property
+    def offline(self) -> bool:
+        """A counter of a hall server that cannot reach it right now."""
+        return self.link is not None and not self.on_server_engine and not self.link.online
+
+    def on_server(self) -> AppContext:
+        """The context that works directly on the hall server (same settings, clock and
+        secrets). Raises ``Offline`` when there is no server or it does not answer."""
+        from hall.core.errors import Offline
+
+        if self.on_server_engine:
+            return self
+        if self.link is None or not self.link.online:
+            raise Offline(
+                self.link.status().reason if self.link is not None else _("没有配置大厅服务器。")
+            )
+        if self._server_ctx is None:
+            self._server_ctx = AppContext(
+                self.paths,
+                self.settings,
+                self.clock,
+                self.link.engine(),
+                UnitOfWork(self.link.engine()),
+                link=self.link,
+                on_server_engine=True,
+                passphrase=self.passphrase,
+            )
+        server = self._server_ctx
+        server._secrets = self._secrets
+        return server
+
+    def where_queue_runs(self) -> AppContext:
+        """The queue is decided on the hall server while it answers (two counters never
+        call one ticket); offline, on this counter's own file."""
+        if self.link is not None and self.link.online and not self.on_server_engine:
+            return self.on_server()
+        return self
 
     def save_settings(self) -> None:
         save_settings(self.paths.settings_file, self.settings)
@@ -121,7 +175,10 @@ class AppContext:
         self._calendar = None
 
     def close(self) -> None:
-        self.engine.dispose()
+        if not self.on_server_engine:  # the server's engine belongs to the link
+            self.engine.dispose()
+            if self.link is not None:
+                self.link.close()
 
 
 def open_context(
@@ -131,12 +188,12 @@ def open_context(
     upgrade: bool = True,
     settings: Settings | None = None,
 ) -> AppContext:
-    """Open the database and the settings: the hall server when one is configured
-    (``HALL_SERVER_URL`` or the settings), else the local file (migrating it first, after
-    a backup).
+    """Open this machine's own database (migrating it first, after a backup) and the
+    settings. Where a hall server is configured (``HALL_SERVER_URL`` or the settings) the
+    context also holds the link to it; nothing here waits for it to answer.
 
-    Raises ``DatabaseError`` when the database cannot be reached or migrated, or was made
-    by a newer program.
+    Raises ``DatabaseError`` when the local database cannot be opened or migrated, or was
+    made by a newer program.
     """
     paths = paths or resolve_paths()
     try:
@@ -148,19 +205,6 @@ def open_context(
             )
         ) from exc
     settings = settings or load_settings(paths.settings_file)
-    server = effective_server_url(settings)
-    if server:
-        from hall.services.server import open_server, stored_password
-
-        engine = open_server(server, stored_password(paths, settings))
-        return AppContext(
-            paths,
-            settings,
-            clock or SystemClock(hall_zone(settings)),
-            engine,
-            UnitOfWork(engine),
-            server=engine.url.render_as_string(hide_password=True),
-        )
     problem = quick.sqlite_file_problem(paths.database)
     if problem:
         raise DatabaseError(problem)
@@ -169,14 +213,28 @@ def open_context(
     migrated = False
     if upgrade and not quick.sqlite_is_current(paths.database):
         migrated = migrate.upgrade(engine, sqlite_path=paths.database, backups=paths.backups)
+    clock = clock or SystemClock(hall_zone(settings))
     return AppContext(
         paths,
         settings,
-        clock or SystemClock(hall_zone(settings)),
+        clock,
         engine,
         UnitOfWork(engine),
         migrated=migrated,
+        link=server_link(paths, settings, clock),
     )
+
+
+def server_link(paths: Paths, settings: Settings, clock: Clock) -> ServerLink | None:
+    """The link to the configured hall server, or None (the password is read here, from
+    the secret store, once)."""
+    url = effective_server_url(settings)
+    if not url:
+        return None
+    from hall.services.server import stored_password
+    from hall.sync.link import ServerLink
+
+    return ServerLink(url, stored_password(paths, settings), clock)
 
 
 def _keep_private(paths: Paths) -> None:

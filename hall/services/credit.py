@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -52,6 +52,26 @@ def _view(r: CreditRecord) -> CreditRecordView:
     return CreditRecordView(
         r.id, r.subject_code, r.subject_name, r.reason, r.source, r.since, r.until
     )
+
+
+#: The age of a credit list never pulled from the hall server.
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def credit_list_as_of(ctx: AppContext, session: Session | None = None) -> datetime | None:
+    """When this counter's copy of the credit list last came from the hall server (None:
+    never, or no hall server: the list here is the only one)."""
+    from hall.models import SyncState
+
+    if ctx.link is None:
+        return None
+    query = select(SyncState.value).where(SyncState.name == "pull_cursor")
+    if session is not None:
+        value = session.scalar(query)
+    else:
+        with ctx.uow() as own:
+            value = own.scalar(query)
+    return datetime.fromisoformat(value["pulled_at"]) if value else None
 
 
 def records_in_force(session: Session, code: str, on: date) -> list[CreditRecordView]:

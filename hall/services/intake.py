@@ -45,7 +45,7 @@ from hall.services.applicants import ApplicantInput, ensure_applicant
 from hall.services.audit import Actor, record
 from hall.services.changes import Changes
 from hall.services.context import AppContext
-from hall.services.credit import records_in_force
+from hall.services.credit import NEVER, credit_list_as_of, records_in_force
 from hall.services.derive import Plan, PlanApplicant, PlannedItem, derive
 from hall.services.forms import clean_answers
 from hall.services.identifiers import parse_applicant_code
@@ -190,6 +190,9 @@ def accept_case(
             scope_codes=[s.code for s in plan.scope],
             answers=cleaned,
             status=CaseStatus.accepted,
+            # On a counter of a hall server: the credit list used is the copy of the last
+            # pull; once synced the check runs again (hall.services.sync_checks).
+            credit_as_of=(credit_list_as_of(ctx, session) or NEVER) if ctx.link else None,
         )
         session.add(case)
         session.flush()

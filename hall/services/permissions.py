@@ -163,6 +163,9 @@ def require(
     raise PermissionDenied(reason, permission.value)
 
 
+#: The queue's actions: on the hall server while it answers (see ``hall.services.routing``).
+QUEUE_PERMISSIONS = frozenset({Permission.issue_tickets, Permission.serve_tickets})
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -185,11 +188,18 @@ def guarded(
     ) -> Callable[Concatenate[AppContext, Actor, P], R]:
         name = f"{func.__module__.removeprefix('hall.services.')}.{func.__name__}"
 
-        @functools.wraps(func)
-        def wrapper(ctx: AppContext, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        def checked(ctx: AppContext, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> R:
             dept = department(ctx, actor, *args, **kwargs) if department else None
             require(ctx, actor, permission, department=dept, action=name)
             return func(ctx, actor, *args, **kwargs)
+
+        @functools.wraps(func)
+        def wrapper(ctx: AppContext, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            if permission in QUEUE_PERMISSIONS:  # decided on the hall server while online
+                from hall.services.routing import run_where_queue_runs
+
+                return run_where_queue_runs(ctx, checked, actor, *args, **kwargs)
+            return checked(ctx, actor, *args, **kwargs)
 
         wrapper.__permission__ = permission  # type: ignore[attr-defined]
         return wrapper

@@ -22,6 +22,7 @@ from hall.services.cases import find_case
 from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.permissions import Permission, guarded
+from hall.services.routing import queue_side
 
 # The categories a new hall starts with (the administrator changes them later).
 DEFAULT_CATEGORIES = (
@@ -87,6 +88,7 @@ def category_views(session: Session) -> list[CategoryView]:
     return [category_view(r) for r in rows]
 
 
+@queue_side
 def list_categories(ctx: AppContext) -> list[CategoryView]:
     """The hall's service categories, in their order."""
     with ctx.uow() as session:
@@ -177,18 +179,24 @@ def new_ticket(
     """Number and add a ticket, its event and its audit entry. The caller holds the
     category's row lock (``find_category(lock=True)``), so numbers never repeat."""
     today = local_today(ctx.clock)
+    # Offline, numbers carry the counter's code (C03-A005): the hall server's own A005
+    # goes on being issued meanwhile, and the two never meet.
+    prefix = f"{ctx.counter or actor.counter or ''}-{category.letter}" if ctx.offline else ""
     last = session.scalar(
         select(func.max(Ticket.number)).where(
-            Ticket.day == today, Ticket.category_id == category.id
+            Ticket.day == today,
+            Ticket.category_id == category.id,
+            Ticket.number.like(f"{prefix}%") if prefix else Ticket.number.not_like("%-%"),
         )
     )
-    sequence = int(last[len(category.letter) :]) + 1 if last else category.first_number
+    start = len(prefix or category.letter)
+    sequence = int(last[start:]) + 1 if last else category.first_number
     if sequence > category.last_number:
         raise Conflict(_("“{name}”今天的号码已经取完。").format(name=category.name))
     now = ctx.clock.now()
     row = Ticket(
         day=today,
-        number=f"{category.letter}{sequence:03d}",
+        number=f"{prefix or category.letter}{sequence:03d}",
         category_id=category.id,
         issued_at=now,
         issued_by=actor.username,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 from sqlalchemy.orm import Session
 
 from hall.core.clock import local_today
@@ -31,6 +31,7 @@ from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.permissions import Permission, guarded
 from hall.services.queue import add_event, find_category, find_ticket
+from hall.services.routing import queue_side
 
 AT_COUNTER = (TicketStatus.called, TicketStatus.serving)
 _LOW_RATING = 2  # 差评: a reason is asked for marks up to this
@@ -310,17 +311,23 @@ def call_next(
     the counter's categories. Returns None when nobody waits.
 
     Raises ``Conflict`` while the counter still has a ticket (one called in vain as
-    often as allowed is marked a no-show first)."""
+    often as allowed is marked a no-show first).
+
+    Offline (a counter of a hall server that does not answer), only the tickets this
+    counter issued itself are called: the others may be called elsewhere meanwhile. A
+    clerk still calls any ticket this counter knows by typing its number."""
     code = _code(ctx, actor, counter)
     with ctx.uow(write=True) as session:
         desk = _open(session, ctx, actor, code)
         _free_counter(session, ctx, actor, code)
         categories = select(QueueCategory.id).where(QueueCategory.letter.in_(desk.categories))
+        own = Ticket.counter == (ctx.counter or code) if ctx.offline else true()
         stmt = (
             select(Ticket)
             .where(
                 Ticket.day == local_today(ctx.clock),
                 Ticket.status == TicketStatus.waiting,
+                own,
                 or_(
                     Ticket.for_counter == code,
                     Ticket.for_counter.is_(None) & Ticket.category_id.in_(categories),
@@ -519,6 +526,7 @@ def transfer(
         return _called(session, row), Changes(queue=True)
 
 
+@queue_side
 def ticket_at(ctx: AppContext, number: str) -> CalledTicket:
     """Today's ticket ``number`` as a counter sees it (``NotFound`` if there is none)."""
     with ctx.uow() as session:

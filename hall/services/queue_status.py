@@ -14,6 +14,7 @@ from hall.core.clock import local_today
 from hall.models import IntakeDraft, QueueCategory, QueueEvent, ServiceCounter, Ticket
 from hall.models.enums import DraftStatus, Priority, QueueEventKind, TicketStatus
 from hall.services.context import AppContext
+from hall.services.routing import queue_side
 
 #: Handling time assumed for a category with no ticket served recently, in minutes.
 DEFAULT_HANDLING_MINUTES = 10.0
@@ -91,6 +92,7 @@ def estimate_wait(handling: float, ahead: int, open_counters: int) -> int:
     return round(handling * ahead / max(1, open_counters))
 
 
+@queue_side
 def queue_status(ctx: AppContext) -> QueueStatus:
     """Today's queue, per category and per counter."""
     today = local_today(ctx.clock)
@@ -144,6 +146,7 @@ def queue_status(ctx: AppContext) -> QueueStatus:
         )
 
 
+@queue_side
 def waiting_tickets(ctx: AppContext) -> list[WaitingTicket]:
     """Today's waiting tickets in the order they will be called (per category)."""
     today = local_today(ctx.clock)
@@ -176,6 +179,7 @@ def waiting_tickets(ctx: AppContext) -> list[WaitingTicket]:
         ]
 
 
+@queue_side
 def recent_calls(ctx: AppContext, limit: int = 8) -> list[CallShown]:
     """Today's latest calls and recalls, newest first."""
     today = local_today(ctx.clock)

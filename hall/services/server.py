@@ -10,41 +10,24 @@ import logging
 import os
 from typing import TYPE_CHECKING
 
-from sqlalchemy import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from hall.core.errors import DatabaseError, HallError, ValidationError
 from hall.core.i18n import _
 from hall.db import migrate
-from hall.db.engine import make_engine
 from hall.db.uow import describe_database_error
+from hall.sync.link import parse_server_url, server_engine
 
 if TYPE_CHECKING:
     from hall.core.paths import Paths
     from hall.core.settings import Settings
+    from hall.services.context import AppContext
     from hall.services.secrets import PassphraseProvider
 
 log = logging.getLogger(__name__)
 
-CONNECT_TIMEOUT_S = 5
-
-
-def parse_server_url(text: str) -> URL:
-    """The server's URL, with the psycopg driver. Raises ``ValidationError`` for anything
-    but a PostgreSQL URL with a host and a database."""
-    try:
-        url = make_url(text.strip())
-    except ArgumentError:
-        url = None
-    if url is None or url.get_backend_name() != "postgresql" or not url.database:
-        raise ValidationError(
-            _(
-                "大厅服务器地址“{url}”无效，应写作 postgresql://用户名@主机:端口/数据库名，"
-                "如 postgresql://hall@10.0.0.5:5432/hall。"
-            ).format(url=text.strip()),
-            field="server_url",
-        )
-    return url.set(drivername="postgresql+psycopg")
+__all__ = ["init_server", "parse_server_url", "server_engine", "store_password", "stored_password"]
 
 
 def stored_password(paths: Paths, settings: Settings) -> str | None:
@@ -84,14 +67,6 @@ def store_password(
     return store.description
 
 
-def server_engine(text: str, password: str | None = None, *, pool_size: int = 10) -> Engine:
-    """An engine for the hall server at ``text`` (``password`` unless the URL has one)."""
-    url = parse_server_url(text)
-    if url.password is None and password:
-        url = url.set(password=password)
-    return make_engine(url, pool_size=pool_size, connect_timeout=CONNECT_TIMEOUT_S)
-
-
 def init_server(text: str, password: str | None = None) -> tuple[str | None, str]:
     """Create or migrate the server's schema. Returns the revision before and after.
     Raises ``DatabaseError`` when the server cannot be reached or is newer."""
@@ -103,6 +78,24 @@ def init_server(text: str, password: str | None = None) -> tuple[str | None, str
         return before, migrate.HEAD
     finally:
         engine.dispose()
+
+
+def server_context(ctx: AppContext, text: str, password: str | None = None) -> AppContext:
+    """A context that works directly on the hall server at ``text`` (to set it up: the
+    catalog, the accounts, the categories, which every counter then pulls)."""
+    from hall.db.uow import UnitOfWork
+    from hall.services.context import AppContext
+
+    engine = open_server(text, password)
+    return AppContext(
+        ctx.paths,
+        ctx.settings,
+        ctx.clock,
+        engine,
+        UnitOfWork(engine),
+        on_server_engine=True,
+        passphrase=ctx.passphrase,
+    )
 
 
 def _reachable(engine: Engine) -> None:

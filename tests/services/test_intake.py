@@ -107,6 +107,9 @@ def test_accept_writes_audit_and_outbox_in_the_same_transaction(ctx, actor) -> N
         "commitment",
         "verification_task",
         "license",  # decided on the spot: the license is issued with the case
+        # New in the same transaction, and so carried too (hall.sync.capture), although
+        # accept_case did not name it.
+        "applicant",
     ]
     assert replicated[0]["values"]["id"] == str(case.id)
     assert replicated[1]["values"]["route"] == "commitment"

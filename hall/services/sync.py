@@ -1,0 +1,336 @@
+"""Sync with the hall server, as the GUI, the command line and the tests see it.
+
+:func:`sync_once` is one round: ask the server, send the scanned files and the outbox,
+pull what the others did, fetch the files their rows name, then run again the credit
+checks made on an old copy of the list (``sync_checks``). :func:`sync_status` and
+:func:`waiting_changes` say what waits and why; a change the server refused is set aside
+and an administrator retries or escalates it (:func:`retry_change`,
+:func:`escalate_change`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from hall.core.errors import HallError, NotFound, Offline, ValidationError
+from hall.core.i18n import _
+from hall.models import OutboxEntry
+from hall.services.audit import Actor, record
+from hall.services.changes import Changes
+from hall.services.context import AppContext
+from hall.services.permissions import Permission, guarded
+from hall.sync import files, pull, push
+from hall.sync.link import LinkState, is_connection_error
+from hall.sync.rules import Owner, rule
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    configured: bool  # a hall server is configured
+    state: LinkState | None  # None: no hall server
+    since: datetime | None
+    reason: str
+    server: str
+    waiting: int  # changes not yet on the server (set-aside ones included)
+    set_aside: int
+    oldest_waiting_at: datetime | None
+    pushed_at: datetime | None
+    pulled_at: datetime | None
+    files_waiting: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "configured": self.configured,
+            "state": self.state.value if self.state else None,
+            "since": self.since.isoformat() if self.since else None,
+            "reason": self.reason,
+            "server": self.server,
+            "waiting": self.waiting,
+            "set_aside": self.set_aside,
+            "oldest_waiting_at": (
+                self.oldest_waiting_at.isoformat() if self.oldest_waiting_at else None
+            ),
+            "pushed_at": self.pushed_at.isoformat() if self.pushed_at else None,
+            "pulled_at": self.pulled_at.isoformat() if self.pulled_at else None,
+            "files_waiting": self.files_waiting,
+        }
+
+
+@dataclass(frozen=True)
+class WaitingChange:
+    seq: int
+    created_at: datetime
+    action: str
+    entity: str
+    entity_id: str
+    rows: int
+    attempts: int
+    last_tried_at: datetime | None
+    last_error: str
+    set_aside_at: datetime | None
+    escalated_at: datetime | None
+    escalated_by: str
+    escalation_note: str
+
+    def to_json(self) -> dict[str, object]:
+        def iso(value: datetime | None) -> str | None:
+            return value.isoformat() if value else None
+
+        return {
+            "seq": self.seq,
+            "created_at": self.created_at.isoformat(),
+            "action": self.action,
+            "entity": self.entity,
+            "entity_id": self.entity_id,
+            "rows": self.rows,
+            "attempts": self.attempts,
+            "last_tried_at": iso(self.last_tried_at),
+            "last_error": self.last_error,
+            "set_aside_at": iso(self.set_aside_at),
+            "escalated_at": iso(self.escalated_at),
+            "escalated_by": self.escalated_by,
+            "escalation_note": self.escalation_note,
+        }
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    state: LinkState
+    reason: str = ""
+    pushed: int = 0
+    replayed: int = 0
+    set_aside: int = 0
+    audit: int = 0
+    pulled: int = 0
+    kept_local: int = 0
+    files_up: int = 0
+    files_down: int = 0
+    flagged: tuple[str, ...] = ()  # case numbers flagged for the supervisor
+    changes: Changes = field(default_factory=Changes)
+
+    @property
+    def did_something(self) -> bool:
+        return bool(self.pushed or self.pulled or self.files_up or self.files_down)
+
+
+def sync_status(ctx: AppContext) -> SyncStatus:
+    """What waits to go to the hall server, and how the link stands."""
+    with ctx.uow() as session:
+        waiting, set_aside, oldest = session.execute(
+            select(
+                func.count(),
+                func.count(OutboxEntry.set_aside_at),
+                func.min(OutboxEntry.created_at),
+            ).where(OutboxEntry.sent_at.is_(None))
+        ).one()
+    link = ctx.link
+    status = link.status() if link is not None else None
+    pushed = push.get_state(ctx.engine, "pushed").get("at")
+    pulled = pull.cursor_state(ctx.engine).get("pulled_at")
+    return SyncStatus(
+        configured=link is not None,
+        state=status.state if status else None,
+        since=status.since if status else None,
+        reason=status.reason if status else "",
+        server=status.server if status else "",
+        waiting=int(waiting),
+        set_aside=int(set_aside),
+        oldest_waiting_at=_as_datetime(oldest),
+        pushed_at=datetime.fromisoformat(pushed) if pushed else None,
+        pulled_at=datetime.fromisoformat(pulled) if pulled else None,
+        files_waiting=files.waiting_uploads(ctx.engine) if link is not None else 0,
+    )
+
+
+def _as_datetime(value: object) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    from datetime import UTC
+
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def waiting_changes(ctx: AppContext, *, limit: int = 1000) -> list[WaitingChange]:
+    """The changes not yet on the hall server, set-aside ones first, then oldest first."""
+    with ctx.uow() as session:
+        rows = session.scalars(
+            select(OutboxEntry)
+            .where(OutboxEntry.sent_at.is_(None))
+            .order_by(OutboxEntry.set_aside_at.is_(None), OutboxEntry.seq)
+            .limit(limit)
+        )
+        return [
+            WaitingChange(
+                r.seq,
+                r.created_at,
+                str(r.payload.get("action", "")),
+                r.entity,
+                r.entity_id,
+                len(r.payload.get("rows", ())),
+                r.attempts,
+                r.last_tried_at,
+                r.last_error,
+                r.set_aside_at,
+                r.escalated_at,
+                r.escalated_by,
+                r.escalation_note,
+            )
+            for r in rows
+        ]
+
+
+def sync_once(ctx: AppContext, *, progress: Callable[[str], None] | None = None) -> SyncReport:
+    """One round with the hall server. Never raises for a server that is gone or
+    incompatible: the report says so and the counter goes on offline. Raises
+    ``HallError`` when no hall server is configured."""
+    link = ctx.link
+    if link is None:
+        raise HallError(_("没有配置大厅服务器：本机是单机运行的大厅。"))
+    status = link.check(time.monotonic())
+    if status.state is not LinkState.online:
+        return SyncReport(status.state, status.reason)
+    server = link.engine()
+    origin = ctx.counter or "?"
+    root = ctx.paths.data / "scans"
+    tell = progress or (lambda _text: None)
+    try:
+        tell(_("正在上传扫描件…"))
+        up = _files(files.upload, ctx, server, root)
+        tell(_("正在上传本机的变更…"))
+        pushed = push.push(
+            ctx.engine,
+            server,
+            origin,
+            ctx.clock.now,
+            progress=lambda n: tell(_("已上传 {n} 条变更…").format(n=n)),
+        )
+        push.set_state(ctx.engine, "pushed", {"at": ctx.clock.now()})
+        tell(_("正在下载其他窗口的变更…"))
+        pulled = pull.pull(ctx.engine, server, ctx.clock.now)
+        tell(_("正在下载扫描件…"))
+        down = _files(files.download, ctx, server, root)
+    except DBAPIError as exc:
+        if not is_connection_error(exc):
+            raise
+        link.lost(exc, time.monotonic())
+        return SyncReport(LinkState.offline, link.status().reason)
+    if pulled.tables:
+        ctx.forget_catalog()
+        ctx.forget_calendar()
+    from hall.services.sync_checks import recheck_credit
+
+    flagged = recheck_credit(ctx)
+    return SyncReport(
+        LinkState.online,
+        pushed=pushed.sent,
+        replayed=pushed.replayed,
+        set_aside=pushed.set_aside,
+        audit=pushed.audit,
+        pulled=pulled.applied,
+        kept_local=pulled.kept_local,
+        files_up=up.uploaded,
+        files_down=down.downloaded,
+        flagged=flagged,
+        changes=_changes_of(pulled.tables, bool(flagged) or pushed.set_aside > 0),
+    )
+
+
+def _files(step, ctx: AppContext, server, root) -> files.FileResult:  # type: ignore[no-untyped-def]
+    """One direction of the scanned files; a file that cannot be read or arrives damaged
+    is logged and tried again next round, without holding up the rows."""
+    try:
+        result: files.FileResult = step(ctx.engine, server, root, ctx.clock.now)
+    except (OSError, ValueError) as exc:
+        log.warning("scanned files not synced this round: %s", exc)
+        return files.FileResult()
+    return result
+
+
+def _changes_of(tables: frozenset[str], cases: bool) -> Changes:
+    catalog = {"catalog_version", "permit_item", "scope_entry", "form_field", "department"}
+    queue = {"ticket", "queue_event", "queue_category", "service_counter", "appointment"}
+    work = {t for t in tables if rule(t).owner is Owner.counter} - queue
+    return Changes(
+        catalog=bool(tables & catalog),
+        cases=cases or bool(work),
+        applicants="applicant" in tables,
+        credit="credit_record" in tables,
+        calendar=bool(tables & {"calendar_year", "calendar_day"}),
+        users="user_account" in tables,
+        queue=bool(tables & queue),
+    )
+
+
+def pull_now(ctx: AppContext) -> None:
+    """Bring the hall server's latest into the local file at once (after an action run
+    on the server), quietly: the next round does it anyway if this fails."""
+    if ctx.link is None or not ctx.link.online:
+        return
+    try:
+        pull.pull(ctx.engine, ctx.link.engine(), ctx.clock.now)
+    except DBAPIError as exc:
+        if is_connection_error(exc):
+            ctx.link.lost(exc, time.monotonic())
+        else:
+            log.warning("pull after a server action failed: %s", exc)
+
+
+def join_server(ctx: AppContext) -> SyncReport:
+    """A new counter's first round: everything the hall server holds comes down.
+    Raises ``Offline`` when it does not answer or is not this program's."""
+    report = sync_once(ctx)
+    if report.state is not LinkState.online:
+        raise Offline(_("无法从大厅服务器取得数据：{reason}").format(reason=report.reason))
+    return report
+
+
+def _entry(session: Session, seq: int) -> OutboxEntry:
+    row = session.get(OutboxEntry, seq)
+    if row is None or row.sent_at is not None:
+        raise NotFound(_("没有待同步的变更 #{seq}。").format(seq=seq))
+    return row
+
+
+@guarded(Permission.change_settings)
+def retry_change(ctx: AppContext, actor: Actor, seq: int) -> Changes:
+    """Put a set-aside change back in line: the next round sends it again."""
+    with ctx.uow(write=True) as session:
+        row = _entry(session, seq)
+        if row.set_aside_at is None:
+            raise ValidationError(_("变更 #{seq} 没有被搁置，无需重试。").format(seq=seq))
+        before = {"set_aside_at": row.set_aside_at, "last_error": row.last_error}
+        row.set_aside_at = None
+        record(session, ctx.clock, actor, "sync.retry", "outbox_entry", str(seq), before=before)
+    return Changes(settings=True)
+
+
+@guarded(Permission.change_settings)
+def escalate_change(ctx: AppContext, actor: Actor, seq: int, note: str) -> Changes:
+    """Mark a set-aside change as handed on (to the hall server's administrator, or the
+    supplier), with a note saying to whom and why; it stays listed until it is sent."""
+    note = note.strip()
+    if not note:
+        raise ValidationError(_("请写明上报给谁、为什么。"), field="note")
+    with ctx.uow(write=True) as session:
+        row = _entry(session, seq)
+        row.escalated_at, row.escalated_by, row.escalation_note = (
+            ctx.clock.now(),
+            actor.username,
+            note[:1000],
+        )
+        record(
+            session, ctx.clock, actor, "sync.escalate", "outbox_entry", str(seq),
+            after={"note": note, "error": row.last_error},
+        )  # fmt: skip
+    return Changes(settings=True)

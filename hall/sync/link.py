@@ -1,0 +1,201 @@
+"""The link to the hall server: its engine, and whether it answers.
+
+The connectivity monitor asks :meth:`ServerLink.check` now and then (a short connect
+timeout, then a growing pause after each failure, up to a minute). Everything else only
+reads the state; whoever meets a dead connection calls :meth:`ServerLink.lost`, and the
+counter goes on on its own file. A server whose schema is not this program's is
+*incompatible*: the counter says so and keeps working offline rather than write to it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import URL, Engine, make_url, text
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
+
+from hall.core.clock import Clock
+from hall.core.errors import ValidationError
+from hall.core.i18n import _
+from hall.db import migrate
+from hall.db.engine import make_engine
+from hall.db.uow import describe_database_error
+
+log = logging.getLogger(__name__)
+
+#: Seconds to wait for the server to answer a connection (the monitor's probe).
+PROBE_TIMEOUT_S = 3
+#: The pause after the n-th failure in a row: 2, 4, 8 … seconds, at most a minute.
+MAX_BACKOFF_S = 60.0
+
+
+class LinkState(StrEnum):
+    online = "online"
+    offline = "offline"
+    incompatible = "incompatible"
+
+
+@dataclass(frozen=True)
+class LinkStatus:
+    state: LinkState
+    since: datetime | None  # when it went into this state (offline since 10:42)
+    reason: str  # why it is offline or incompatible, for the clerk
+    server: str  # the server's address without its password
+
+
+def parse_server_url(text_: str) -> URL:
+    """The server's URL, with the psycopg driver. Raises ``ValidationError`` for anything
+    but a PostgreSQL URL with a host and a database."""
+    try:
+        url = make_url(text_.strip())
+    except ArgumentError:
+        url = None
+    if url is None or url.get_backend_name() != "postgresql" or not url.database:
+        raise ValidationError(
+            _(
+                "大厅服务器地址“{url}”无效，应写作 postgresql://用户名@主机:端口/数据库名，"
+                "如 postgresql://hall@10.0.0.5:5432/hall。"
+            ).format(url=text_.strip()),
+            field="server_url",
+        )
+    return url.set(drivername="postgresql+psycopg")
+
+
+def server_engine(
+    text_: str, password: str | None = None, *, pool_size: int = 10, connect_timeout: int = 5
+) -> Engine:
+    """An engine for the hall server at ``text_`` (``password`` unless the URL has one)."""
+    url = parse_server_url(text_)
+    if url.password is None and password:
+        url = url.set(password=password)
+    return make_engine(url, pool_size=pool_size, connect_timeout=connect_timeout)
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """Whether a database error means the server is gone (not that it refused a row)."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
+
+
+class ServerLink:
+    """One hall server and what is known of it. Safe to share between threads."""
+
+    def __init__(self, url: str, password: str | None, clock: Clock) -> None:
+        self.url = url
+        self._password = password
+        self._clock = clock
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+        self._state = LinkState.offline
+        self._since: datetime | None = None
+        self._reason = _("尚未连接大厅服务器。")
+        self._failures = 0
+        self._next_probe = 0.0  # monotonic seconds; 0: probe at once
+
+    @property
+    def display(self) -> str:
+        try:
+            return parse_server_url(self.url).render_as_string(hide_password=True)
+        except ValidationError:
+            return self.url
+
+    def engine(self) -> Engine:
+        """The server's engine (made on first use; connecting is still lazy)."""
+        with self._lock:
+            if self._engine is None:
+                self._engine = server_engine(
+                    self.url, self._password, pool_size=4, connect_timeout=PROBE_TIMEOUT_S
+                )
+            return self._engine
+
+    def status(self) -> LinkStatus:
+        with self._lock:
+            return LinkStatus(self._state, self._since, self._reason, self.display)
+
+    @property
+    def online(self) -> bool:
+        return self._state is LinkState.online
+
+    def probe_due(self, monotonic_now: float) -> bool:
+        """Whether the monitor should ask the server again (the backoff has passed)."""
+        return self.online or monotonic_now >= self._next_probe
+
+    def check(self, monotonic_now: float = 0.0) -> LinkStatus:
+        """Ask the server whether it answers and has this program's schema."""
+        try:
+            engine = self.engine()
+            with engine.connect() as conn:
+                revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except ValidationError as exc:
+            self._set(LinkState.incompatible, exc.message, monotonic_now)
+            return self.status()
+        except DBAPIError as exc:
+            if is_connection_error(exc):
+                self.lost(exc, monotonic_now)
+            else:  # it answers, but has no schema of ours
+                self._set(
+                    LinkState.incompatible,
+                    _("大厅服务器的数据库尚未初始化：请管理员运行 hall server init。"),
+                    monotonic_now,
+                )
+            return self.status()
+        if revision == migrate.HEAD:
+            self._set(LinkState.online, "", monotonic_now)
+        elif revision is not None and revision not in migrate.known_revisions():
+            self._set(
+                LinkState.incompatible,
+                _(
+                    "大厅服务器的数据库版本（{rev}）比本程序新：本机继续离线工作，"
+                    "请安装新版本的程序后再同步。"
+                ).format(rev=revision),
+                monotonic_now,
+            )
+        else:
+            self._set(
+                LinkState.incompatible,
+                _(
+                    "大厅服务器的数据库版本较旧（{rev}）：本机继续离线工作，"
+                    "请管理员运行 hall server init 升级服务器。"
+                ).format(rev=revision or _("空")),
+                monotonic_now,
+            )
+        return self.status()
+
+    def lost(self, exc: BaseException, monotonic_now: float = 0.0) -> None:
+        """The server stopped answering (seen by whoever was using it)."""
+        reason = (
+            describe_database_error(exc)
+            if isinstance(exc, DBAPIError)
+            else _("大厅服务器没有响应。")
+        )
+        log.info("hall server %s unreachable: %s", self.display, exc)
+        self._set(LinkState.offline, reason, monotonic_now)
+        if self._engine is not None:
+            self._engine.dispose()  # the pool's connections are dead: start afresh
+
+    def _set(self, state: LinkState, reason: str, monotonic_now: float) -> None:
+        with self._lock:
+            if state is not self._state or self._since is None:
+                self._since = self._clock.now()
+                if state is LinkState.online:
+                    log.info("hall server %s online", self.display)
+            self._state = state
+            self._reason = reason
+            if state is LinkState.online:
+                self._failures = 0
+                self._next_probe = 0.0
+            else:
+                self._failures += 1
+                pause = min(MAX_BACKOFF_S, 2.0 ** min(self._failures, 6))
+                self._next_probe = monotonic_now + pause
+
+    def close(self) -> None:
+        with self._lock:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None

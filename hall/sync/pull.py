@@ -1,0 +1,200 @@
+"""Pull: what changed on the hall server since this counter last asked.
+
+The server's triggers log every change of a pulled table in ``sync_change`` with the id
+of the transaction that made it. The cursor is a transaction id: a pull reads the
+changes of every transaction older than the oldest one still running on the server
+(``pg_snapshot_xmin``), all of them finished, so none is skipped because it committed
+late; the next pull starts there.
+
+The changes are applied to the local file in one transaction, with foreign keys checked
+at its end (a sub-case may arrive before its case). A row of a counter-owned table that
+this machine changed and has not pushed yet is left alone: the local change goes up
+first and the server's outcome comes back with a later pull. Server-owned rows always
+take the server's values; a local row in the way of one of its unique keys (a category
+letter made on a counter before it joined the hall server) gives way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, and_, delete, select, text
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from hall.models import OutboxEntry, SyncChange, SyncState
+from hall.sync.codec import decode, jsonable, table, values_key
+from hall.sync.rules import Owner, rule
+
+log = logging.getLogger(__name__)
+
+CURSOR = "pull_cursor"
+FETCH = 2000
+
+
+@dataclass(frozen=True)
+class PullResult:
+    changes: int = 0  # log rows read
+    applied: int = 0  # rows written here
+    kept_local: int = 0  # rows left alone because a local change waits to go up
+    tables: frozenset[str] = frozenset()  # tables that changed here
+
+
+def pending_keys(conn: Connection) -> set[tuple[str, str]]:
+    """(table, key) of every row in an outbox entry not yet on the server."""
+    keys: set[tuple[str, str]] = set()
+    for (payload,) in conn.execute(
+        select(OutboxEntry.payload).where(OutboxEntry.sent_at.is_(None))
+    ):
+        for row in payload.get("rows", ()):
+            name = row.get("table")
+            if name in table_names():
+                keys.add((name, values_key(name, row["values"])))
+    return keys
+
+
+def table_names() -> set[str]:
+    from hall.models import Base
+
+    return set(Base.metadata.tables)
+
+
+def pull(
+    local: Engine,
+    server: Engine,
+    now: Callable[[], datetime],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> PullResult:
+    """Bring the server's changes since the cursor into the local file. Raises
+    ``DBAPIError`` when the server fails (nothing is applied then, the cursor stays)."""
+    with local.connect() as conn:
+        state = conn.execute(select(SyncState.value).where(SyncState.name == CURSOR)).scalar()
+    cursor = int(state["xid"]) if state else 0
+    latest: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+    read = 0
+    with server.connect() as sconn, sconn.begin():
+        upper = int(
+            sconn.execute(
+                text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+            ).scalar_one()
+        )
+        if upper <= cursor:
+            return PullResult()
+        result = sconn.execution_options(yield_per=FETCH).execute(
+            select(SyncChange.table_name, SyncChange.op, SyncChange.row_data)
+            .where(SyncChange.xid >= cursor, SyncChange.xid < upper)
+            .order_by(SyncChange.seq)
+        )
+        names = table_names()
+        for name, op, values in result:
+            read += 1
+            if name not in names:  # a table of a newer program: not ours to keep
+                continue
+            latest[(name, values_key(name, values))] = (op, values)
+            if progress is not None and read % FETCH == 0:
+                progress(read)
+    applied, kept, tables = _apply(local, latest, upper, now())
+    return PullResult(read, applied, kept, frozenset(tables))
+
+
+def _apply(
+    local: Engine,
+    latest: dict[tuple[str, str], tuple[str, dict[str, Any]]],
+    upper: int,
+    at: datetime,
+) -> tuple[int, int, set[str]]:
+    """Write the changes and move the cursor, in one local transaction."""
+    applied = kept = 0
+    tables: set[str] = set()
+    with local.connect() as conn:
+        conn = conn.execution_options(hall_immediate=True)
+        with conn.begin():
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            pending = pending_keys(conn)
+            upserts: dict[str, list[dict[str, Any]]] = {}
+            deletes: dict[str, list[dict[str, Any]]] = {}
+            for (name, key), (op, values) in latest.items():
+                owner = rule(name).owner
+                if owner is Owner.counter and (name, key) in pending:
+                    kept += 1
+                    continue
+                target = deletes if op == "delete" else upserts
+                target.setdefault(name, []).append(decode(name, values))
+            for name, rows in upserts.items():
+                _upsert_local(conn, table(name), rows)
+                applied += len(rows)
+                tables.add(name)
+            for name, rows in deletes.items():
+                t = table(name)
+                pk = list(t.primary_key.columns)
+                for values in rows:
+                    conn.execute(delete(t).where(and_(*(c == values[c.name] for c in pk))))
+                applied += len(rows)
+                tables.add(name)
+            _save_cursor(conn, upper, at)
+    return applied, kept, tables
+
+
+def _upsert_local(conn: Connection, t: Table, rows: list[dict[str, Any]]) -> None:
+    groups: dict[frozenset[str], list[dict[str, Any]]] = {}
+    for values in rows:
+        groups.setdefault(frozenset(values), []).append(values)
+    pk = [c.name for c in t.primary_key.columns]
+    for columns, params in groups.items():
+        stmt = sqlite_insert(t)
+        changing = {c: stmt.excluded[c] for c in sorted(columns) if c not in pk}
+        upsert = (
+            stmt.on_conflict_do_update(index_elements=pk, set_=changing)
+            if changing
+            else stmt.on_conflict_do_nothing(index_elements=pk)
+        )
+        try:
+            with conn.begin_nested():
+                conn.execute(upsert, params)
+        except IntegrityError:
+            if rule(t.name).owner is not Owner.server:
+                raise
+            for values in params:  # a local row holds one of its unique keys: it gives way
+                _make_way(conn, t, values)
+                conn.execute(upsert, [values])
+
+
+def _make_way(conn: Connection, t: Table, values: dict[str, Any]) -> None:
+    pk = list(t.primary_key.columns)
+    not_this = ~and_(*(c == values[c.name] for c in pk))
+    for columns in _unique_keys(t):
+        if all(c.name in values for c in columns):
+            match = and_(*(c == values[c.name] for c in columns))
+            gone = conn.execute(delete(t).where(match, not_this)).rowcount
+            if gone:
+                log.info("pull: a local %s row gave way to the server's", t.name)
+
+
+def _unique_keys(t: Table) -> list[list[Any]]:
+    from sqlalchemy import UniqueConstraint
+
+    keys = [list(c.columns) for c in t.constraints if isinstance(c, UniqueConstraint)]
+    keys += [[c] for c in t.columns if c.unique]
+    keys += [list(i.columns) for i in t.indexes if i.unique]
+    return keys
+
+
+def _save_cursor(conn: Connection, xid: int, at: datetime) -> None:
+    stmt = sqlite_insert(SyncState).values(
+        name=CURSOR, value=jsonable({"xid": xid, "pulled_at": at})
+    )
+    conn.execute(
+        stmt.on_conflict_do_update(index_elements=["name"], set_={"value": stmt.excluded.value})
+    )
+
+
+def cursor_state(local: Engine) -> dict[str, Any]:
+    """The pull cursor and when the last pull finished (empty before the first)."""
+    with local.connect() as conn:
+        value = conn.execute(select(SyncState.value).where(SyncState.name == CURSOR)).scalar()
+    return dict(value) if value else {}
