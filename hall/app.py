@@ -52,7 +52,7 @@ def run(argv: list[str]) -> int:
         print(problem, file=sys.stderr)
         return 2
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QThreadPool, QTimer
     from PySide6.QtWidgets import QDialog
 
     from hall.ui.errors import show_error
@@ -87,6 +87,8 @@ def run(argv: list[str]) -> int:
             if not _show_main_window(app, dialog.ctx, dialog.actor, dialog.keyring_notice):
                 return 0
     finally:
+        # A sync round still on the thread pool must finish before its database closes.
+        QThreadPool.globalInstance().waitForDone(10_000)
         loader.close()
 
 
@@ -104,15 +106,22 @@ def _open(paths: Paths, settings: Settings) -> ContextLoader:
 
 
 def _first_run_done(paths: Paths, loader: ContextLoader) -> bool:
-    """On an empty database, ask for the counter and the administrator; False if declined."""
+    """On an empty database, ask for the counter and the administrator; False if declined.
+    A counter of a hall server takes its accounts from the server instead."""
     from PySide6.QtWidgets import QDialog
 
     from hall.db.quick import sqlite_has_users
-    from hall.ui.first_run import FirstRunDialog
 
     if sqlite_has_users(paths.database):
         return True
-    return FirstRunDialog(loader.result()).exec() == QDialog.DialogCode.Accepted
+    ctx = loader.result()
+    if ctx.link is not None:
+        from hall.ui.join_dialog import JoinServerDialog
+
+        return JoinServerDialog(ctx).exec() == QDialog.DialogCode.Accepted
+    from hall.ui.first_run import FirstRunDialog
+
+    return FirstRunDialog(ctx).exec() == QDialog.DialogCode.Accepted
 
 
 def _password_changed(ctx: AppContext, actor: Actor) -> bool:

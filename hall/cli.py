@@ -39,6 +39,9 @@ def cmd_init(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.services.auth import has_accounts
     from hall.services.setup import initialise
 
+    if ctx.link is not None:
+        return _join_server(args, ctx)
+
     accounts = has_accounts(ctx)
     password, must_change = args.admin_password, True  # typed into a shell's history
     if password is None and not args.demo and not accounts and sys.stdin.isatty():
@@ -83,6 +86,27 @@ def cmd_init(args: argparse.Namespace, ctx: AppContext) -> int:
         if current_key(ctx) is None:
             print(_("未生成文书签名密钥；管理员可运行“hall keys init --user admin”。"))
     print(_("本机窗口编号：{counter}").format(counter=report.counter or _("（未设置）")))
+    return 0
+
+
+def _join_server(args: argparse.Namespace, ctx: AppContext) -> int:
+    """A counter of a hall server: the catalog, accounts and the rest come from there."""
+    from hall.core.settings import normalize_counter_code
+    from hall.services.sync import join_server
+
+    if args.counter:
+        ctx.settings.counter_code = normalize_counter_code(args.counter)
+        ctx.save_settings()
+    if args.demo or args.admin_password:
+        print(
+            _(
+                "本机连接大厅服务器 {server}：账号和演示数据在服务器上建立（hall server init）。"
+            ).format(server=ctx.server)
+        )
+    report = join_server(ctx)
+    print(_("数据库已就绪：{path}").format(path=ctx.paths.database))
+    print(_("已从大厅服务器 {server} 取得 {n} 条记录。").format(server=ctx.server, n=report.pulled))
+    print(_("本机窗口编号：{counter}").format(counter=ctx.counter or _("（未设置）")))
     return 0
 
 
@@ -317,11 +341,13 @@ def build_parser() -> argparse.ArgumentParser:
         cli_inbox,
         cli_queue,
         cli_registry,
+        cli_sync,
         cli_trust,
     )
 
     cli_registry.register(sub)
     cli_queue.register(sub)
+    cli_sync.register(sub)
     cli_display.add_display_command(sub)
     cli_cases.register(sub)
     cli_inbox.register(sub)

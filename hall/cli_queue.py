@@ -1,5 +1,5 @@
-"""`hall queue …`: tickets and calls for kiosks, scripts and checks, and `hall server …`:
-the hall server's schema and password. Registered by :mod:`hall.cli`.
+"""`hall queue …`: tickets and calls for kiosks, scripts and checks. Registered by
+:mod:`hall.cli`.
 
 A counter's commands take the counter's code (``C03``), or the installation's own from
 its settings or ``HALL_COUNTER``.
@@ -8,17 +8,11 @@ its settings or ``HALL_COUNTER``.
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
-import sys
 from typing import Any
 
 from hall.cli_auth import acting_actor, signed
 from hall.cli_parser import pad, print_json
-from hall.core.errors import HallError
 from hall.core.i18n import _
-from hall.core.paths import Paths
-from hall.core.settings import Settings, effective_server_url
 from hall.models.enums import Priority
 from hall.services.context import AppContext
 
@@ -156,43 +150,8 @@ def cmd_status(args: argparse.Namespace, ctx: AppContext) -> int:
     return 0
 
 
-def _server_url(args: argparse.Namespace, settings: Settings) -> str:
-    url = args.url or effective_server_url(settings)
-    if not url:
-        raise HallError(_("没有配置大厅服务器：请用 --url 指定，或设置环境变量 HALL_SERVER_URL。"))
-    return str(url)
-
-
-def cmd_server_init(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
-    from hall.services.server import init_server, stored_password
-
-    url = _server_url(args, settings)
-    before, after = init_server(url, stored_password(paths, settings))
-    if before == after:
-        print(_("大厅服务器的数据库已是最新版本（{rev}）。").format(rev=after))
-    elif before is None:
-        print(_("已在大厅服务器上建立数据库结构（版本 {rev}）。").format(rev=after))
-    else:
-        print(_("大厅服务器的数据库已从版本 {old} 升级到 {rev}。").format(old=before, rev=after))
-    return 0
-
-
-def cmd_server_password(args: argparse.Namespace, paths: Paths, settings: Settings) -> int:
-    from hall.cli_auth import passphrase_from_terminal
-    from hall.services.server import store_password
-
-    password = os.environ.get("HALL_SERVER_PASSWORD")
-    if password is None:
-        if not sys.stdin.isatty():
-            raise HallError(_("请在终端中运行，或设置环境变量 HALL_SERVER_PASSWORD。"))
-        password = getpass.getpass(_("大厅服务器的密码："))
-    where = store_password(paths, settings, password, passphrase_from_terminal)
-    print(_("大厅服务器的密码已保存在{store}。").format(store=where))
-    return 0
-
-
 def register(sub: Any) -> None:
-    """Add the `queue` and `server` commands to the top-level subparsers."""
+    """Add the `queue` commands to the top-level subparsers."""
     queue = sub.add_parser(
         "queue", help=_("排队叫号：取号、叫号、办结、未到、状态")
     ).add_subparsers(dest="queue_command", required=True, metavar=_("子命令"))
@@ -243,16 +202,3 @@ def register(sub: Any) -> None:
     p = queue.add_parser("status", help=_("各类别等候人数、预计等候时间和窗口状态"))
     p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
     p.set_defaults(handler=cmd_status)
-
-    server = sub.add_parser("server", help=_("大厅服务器（PostgreSQL）")).add_subparsers(
-        dest="server_command", required=True, metavar=_("子命令")
-    )
-    url_help = _("服务器地址（默认取环境变量 HALL_SERVER_URL 或设置）")
-    p = server.add_parser("init", help=_("在大厅服务器上建立或升级数据库结构"))
-    p.add_argument("--url", metavar="postgresql://…", help=url_help)
-    p.set_defaults(standalone=cmd_server_init)
-    p = server.add_parser(
-        "password",
-        help=_("把服务器密码保存到本机的密钥存储（系统密钥环）；也可用 HALL_SERVER_PASSWORD"),
-    )
-    p.set_defaults(standalone=cmd_server_password)

@@ -105,9 +105,13 @@ class AppContext:
     def where_queue_runs(self) -> AppContext:
         """The queue is decided on the hall server while it answers (two counters never
         call one ticket); offline, on this counter's own file."""
-        if self.link is not None and self.link.online and not self.on_server_engine:
-            return self.on_server()
-        return self
+        if self.link is None or self.on_server_engine:
+            return self
+        if not self.link.asked:  # the first queue action of a command: ask once
+            import time
+
+            self.link.check(time.monotonic())
+        return self.on_server() if self.link.online else self
 
     def save_settings(self) -> None:
         save_settings(self.paths.settings_file, self.settings)

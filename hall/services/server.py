@@ -20,6 +20,7 @@ from hall.db.uow import describe_database_error
 from hall.sync.link import parse_server_url, server_engine
 
 if TYPE_CHECKING:
+    from hall.core.clock import Clock
     from hall.core.paths import Paths
     from hall.core.settings import Settings
     from hall.services.context import AppContext
@@ -83,18 +84,32 @@ def init_server(text: str, password: str | None = None) -> tuple[str | None, str
 def server_context(ctx: AppContext, text: str, password: str | None = None) -> AppContext:
     """A context that works directly on the hall server at ``text`` (to set it up: the
     catalog, the accounts, the categories, which every counter then pulls)."""
+    server = server_context_for(ctx.paths, ctx.settings, text, password, clock=ctx.clock)
+    server.passphrase = ctx.passphrase
+    return server
+
+
+def server_context_for(
+    paths: Paths,
+    settings: Settings,
+    text: str,
+    password: str | None = None,
+    *,
+    clock: Clock | None = None,
+) -> AppContext:
+    """:func:`server_context` for a command that has no local context."""
+    from hall.core.clock import SystemClock
     from hall.db.uow import UnitOfWork
-    from hall.services.context import AppContext
+    from hall.services.context import AppContext, hall_zone
 
     engine = open_server(text, password)
     return AppContext(
-        ctx.paths,
-        ctx.settings,
-        ctx.clock,
+        paths,
+        settings,
+        clock or SystemClock(hall_zone(settings)),
         engine,
         UnitOfWork(engine),
         on_server_engine=True,
-        passphrase=ctx.passphrase,
     )
 
 

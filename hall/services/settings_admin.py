@@ -15,6 +15,7 @@ from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.permissions import Permission, guarded
 from hall.services.secrets import SERVER_PASSWORD
+from hall.sync.link import parse_server_url
 
 #: What the administrator may change here (the file's version is the program's).
 EDITABLE = (
@@ -91,3 +92,34 @@ def store_server_password(ctx: AppContext, actor: Actor, password: str) -> Chang
 
 def server_password(ctx: AppContext) -> str | None:
     return ctx.secrets().get(SERVER_PASSWORD)
+
+
+@guarded(Permission.change_settings)
+def set_server_url(ctx: AppContext, actor: Actor, url: str) -> Changes:
+    """Name the hall server this counter syncs with (empty: a hall of one counter), as a
+    PostgreSQL URL without its password. The link is made at start, so the new server
+    is used from the next start on.
+
+    Raises ``ValidationError`` for a URL that is not PostgreSQL's or carries a password
+    (it would be written into the settings file); then nothing is changed."""
+    text = url.strip()
+    if text and parse_server_url(text).password is not None:
+        raise ValidationError(
+            _("不要把密码写在服务器地址里：设置文件不保存密码，请填在“密码”一栏。"),
+            field="server_url",
+        )
+    before = ctx.settings.server_url
+    with ctx.uow() as session:
+        record(
+            session, ctx.clock, actor, "settings.server_url", "settings", "server",
+            before={"server_url": before}, after={"server_url": text},
+        )  # fmt: skip
+        ctx.settings.server_url = text
+        try:
+            ctx.save_settings()
+        except OSError as exc:  # the audit entry is rolled back with it
+            ctx.settings.server_url = before
+            raise HallError(
+                _("无法保存设置：{reason}。设置未改动。").format(reason=os_reason(exc))
+            ) from exc
+    return Changes(settings=True)

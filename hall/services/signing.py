@@ -78,8 +78,38 @@ def _secret_name(key_id: str) -> str:
     return f"signing-key-{key_id}"
 
 
-def _current(session: Session) -> SigningKey | None:
-    return session.scalar(select(SigningKey).where(SigningKey.valid_until.is_(None)))
+def _current(session: Session, ctx: AppContext) -> SigningKey | None:
+    """This machine's current key. Each counter of a hall server signs with a key of its
+    own (its private half never leaves the machine; every public half is shared, so any
+    counter verifies what any other signed): of the current keys, the newest whose
+    private half is in this machine's store; where the store cannot be opened, or no
+    current key is held here, the newest current key (signing then says what is
+    missing)."""
+    rows = list(
+        session.scalars(
+            select(SigningKey)
+            .where(SigningKey.valid_until.is_(None))
+            .order_by(SigningKey.valid_from.desc())
+        )
+    )
+    if len(rows) > 1:
+        try:
+            store = ctx.secrets()
+            held = [r for r in rows if store.get(_secret_name(r.key_id)) is not None]
+        except SecretsUnavailable:
+            held = []
+        if held:
+            return held[0]
+    return rows[0] if rows else None
+
+
+def _held_here(ctx: AppContext, row: SigningKey | None) -> bool:
+    if row is None:
+        return False
+    try:
+        return ctx.secrets().get(_secret_name(row.key_id)) is not None
+    except SecretsUnavailable:
+        return True  # cannot tell: treat it as this machine's, as before
 
 
 def _new_key(ctx: AppContext, actor: Actor) -> SigningKey:
@@ -105,14 +135,18 @@ def init_keys(ctx: AppContext, actor: Actor) -> tuple[KeyView, Changes]:
     """Create the hall's first signing key. Raises ``Conflict`` if there is one already
     (``rotate_keys`` replaces it) and ``SecretsUnavailable`` if it cannot be stored."""
     with ctx.uow() as session:
-        existing = _current(session)
-    if existing is not None:
+        existing = _current(session, ctx)
+        mine = _held_here(ctx, existing)
+    if existing is not None and (mine or ctx.link is None):
         raise Conflict(
             _("已有签名密钥 {key}。如需更换，请用“hall keys rotate”。").format(key=existing.key_id)
         )
+    # On a counter of a hall server, a key made at another counter is that counter's:
+    # this one gets a key of its own.
     row = _new_key(ctx, actor)
     with ctx.uow() as session:
-        if _current(session) is not None:
+        again = _current(session, ctx)
+        if again is not None and (existing is None or again.id != existing.id):
             raise Conflict(_("另一个操作刚刚创建了签名密钥，请重试查看。"))
         session.add(row)
         session.flush()
@@ -140,11 +174,11 @@ def rotate_keys(
 
     Raises ``Conflict`` when there is no key yet (``init_keys``)."""
     with ctx.uow() as session:
-        if _current(session) is None:
+        if _current(session, ctx) is None:
             raise Conflict(_("还没有签名密钥，请先运行“hall keys init”。"))
     row = _new_key(ctx, actor)
     with ctx.uow() as session:
-        old = _current(session)
+        old = _current(session, ctx)
         assert old is not None
         old.valid_until = row.valid_from
         if compromised:
@@ -221,7 +255,7 @@ def list_keys(ctx: AppContext) -> list[KeyView]:
 
 def current_key(ctx: AppContext) -> KeyView | None:
     with ctx.uow() as session:
-        row = _current(session)
+        row = _current(session, ctx)
         return _view(row) if row else None
 
 
@@ -242,7 +276,7 @@ def sign_in(session: Session, ctx: AppContext, actor: Actor, facts: DocumentFact
     """:func:`sign_document` inside the caller's transaction (which audits it), for a
     service that makes a document's rows and its code together. The caller checks the
     permission."""
-    key = _current(session)
+    key = _current(session, ctx)
     if key is None:
         raise SecretsUnavailable(
             _("本大厅还没有签名密钥，文书上的二维码无法生成。请管理员运行“hall keys init”。")

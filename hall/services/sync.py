@@ -230,7 +230,14 @@ def sync_once(ctx: AppContext, *, progress: Callable[[str], None] | None = None)
         ctx.forget_calendar()
     from hall.services.sync_checks import recheck_credit
 
-    flagged = recheck_credit(ctx)
+    checked, flagged = recheck_credit(ctx)
+    if checked:  # the cases' "rechecked" marks (and any flag) go up at once
+        try:
+            pushed += push.push(ctx.engine, server, origin, ctx.clock.now)
+        except DBAPIError as exc:
+            if not is_connection_error(exc):
+                raise
+            link.lost(exc, time.monotonic())
     return SyncReport(
         LinkState.online,
         pushed=pushed.sent,

@@ -22,12 +22,13 @@ from hall.services.credit import credit_list_as_of, records_in_force
 log = logging.getLogger(__name__)
 
 
-def recheck_credit(ctx: AppContext) -> tuple[str, ...]:
+def recheck_credit(ctx: AppContext) -> tuple[int, tuple[str, ...]]:
     """Re-run the credit check of this counter's cases accepted on an older copy of the
-    list than the one now here; returns the numbers of the cases flagged."""
+    list than the one now here; returns how many were checked, and the numbers of the
+    cases flagged."""
     fresh = credit_list_as_of(ctx)
     if fresh is None or not ctx.counter:
-        return ()
+        return 0, ()
     flagged: list[str] = []
     with ctx.uow(write=True) as session:
         cases = session.scalars(
@@ -75,4 +76,4 @@ def recheck_credit(ctx: AppContext) -> tuple[str, ...]:
             )
             flagged.append(case.number)
             log.warning("case %s flagged: credit list changed since it was accepted", case.number)
-    return tuple(flagged)
+    return len(cases), tuple(flagged)

@@ -121,6 +121,11 @@ class ServerLink:
     def online(self) -> bool:
         return self._state is LinkState.online
 
+    @property
+    def asked(self) -> bool:
+        """Whether the server was asked at all yet (a new link knows nothing)."""
+        return self._since is not None
+
     def probe_due(self, monotonic_now: float) -> bool:
         """Whether the monitor should ask the server again (the backoff has passed)."""
         return self.online or monotonic_now >= self._next_probe

@@ -2,9 +2,10 @@
 
 The server's triggers log every change of a pulled table in ``sync_change`` with the id
 of the transaction that made it. The cursor is a transaction id: a pull reads the
-changes of every transaction older than the oldest one still running on the server
-(``pg_snapshot_xmin``), all of them finished, so none is skipped because it committed
-late; the next pull starts there.
+changes of every transaction older than the oldest one still running in the hall's
+database, all of them finished, so none is skipped because it committed late; the next
+pull starts there. (Not ``pg_snapshot_xmin``, which counts the transactions of every
+database of the cluster: a long one elsewhere would hold every counter back.)
 
 The changes are applied to the local file in one transaction, with foreign keys checked
 at its end (a sub-case may arrive before its case). A row of a counter-owned table that
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, and_, delete, select, text
+from sqlalchemy import Connection, Engine, Table, and_, delete, select, text, tuple_
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
@@ -78,11 +79,7 @@ def pull(
     latest: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
     read = 0
     with server.connect() as sconn, sconn.begin():
-        upper = int(
-            sconn.execute(
-                text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-            ).scalar_one()
-        )
+        upper = horizon(sconn)
         if upper <= cursor:
             return PullResult()
         result = sconn.execution_options(yield_per=FETCH).execute(
@@ -98,8 +95,77 @@ def pull(
             latest[(name, values_key(name, values))] = (op, values)
             if progress is not None and read % FETCH == 0:
                 progress(read)
+        latest = _as_now(sconn, latest)
     applied, kept, tables = _apply(local, latest, upper, now())
     return PullResult(read, applied, kept, frozenset(tables))
+
+
+def horizon(conn: Connection) -> int:
+    """The id below which every transaction of this database has finished: the next id
+    to be given out, or the oldest still running here if that is lower. Read in this
+    order (the activity view is a snapshot taken at its first use in a transaction), a
+    transaction below the result cannot still be running when the changes are read.
+    Only clients write the hall's tables: an autovacuum's ANALYZE, which also holds a
+    transaction id for a while, holds nothing back."""
+    xmax = int(
+        conn.execute(text("SELECT pg_snapshot_xmax(pg_current_snapshot())::text")).scalar_one()
+    )
+    running = conn.execute(
+        text(
+            "SELECT backend_xid::text FROM pg_stat_activity "
+            "WHERE datname = current_database() AND backend_xid IS NOT NULL "
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        )
+    ).scalars()
+    upper = xmax
+    for xid32 in running:
+        older = _older_by(int(xid32), xmax)
+        if older:  # (one that began after xmax was read does not hold anything back)
+            upper = min(upper, xmax - older)
+    return upper
+
+
+def _older_by(xid32: int, xmax: int) -> int:
+    """How far a 32-bit transaction id (as the activity view shows it) lies before the
+    64-bit ``xmax``, counted modulo 2**32 as PostgreSQL compares them; 0 when it is not
+    before it."""
+    behind = ((xmax & 0xFFFFFFFF) - xid32) % (1 << 32)
+    return behind if 0 < behind < (1 << 31) else 0
+
+
+def _as_now(
+    conn: Connection, latest: dict[tuple[str, str], tuple[str, dict[str, Any]]]
+) -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
+    """The rows the window's changes name, as the server holds them now (a row gone: a
+    delete). The log says which rows changed, not reliably their last state: a newer
+    change of a row may come from a transaction above the window (pushed from here a
+    moment ago, while another transaction held the horizon back), or from one with a
+    lower id that wrote the row last and so fell into an earlier window. Applying the
+    logged values would bring an older state back here."""
+    keys: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for (name, key), (_op, values) in latest.items():
+        keys.setdefault(name, []).append((key, values))
+    now: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+    for name, named in keys.items():
+        t = table(name)
+        pk = list(t.primary_key.columns)
+        found: dict[str, dict[str, Any]] = {}
+        for i in range(0, len(named), FETCH):
+            typed = [
+                decode(name, {c.name: values[c.name] for c in pk})
+                for _key, values in named[i : i + FETCH]
+            ]
+            where = (
+                pk[0].in_([v[pk[0].name] for v in typed])
+                if len(pk) == 1
+                else tuple_(*pk).in_([tuple(v[c.name] for c in pk) for v in typed])
+            )
+            for row in conn.execute(select(t).where(where)).mappings():
+                found[values_key(name, dict(row))] = dict(row)
+        for key, values in named:
+            current = found.get(key)
+            now[(name, key)] = ("delete", values) if current is None else ("update", current)
+    return now
 
 
 def _apply(

@@ -128,19 +128,19 @@ def apply_batch(server: Engine, entries: Sequence[_Entry], origin: str, at: date
         try:
             with conn.begin_nested():
                 _apply_rows(conn, todo)
-        except DBAPIError as exc:
+        except (DBAPIError, *_UNREADABLE) as exc:
             if is_connection_error(exc):
                 raise
-            log.info("batch refused (%s); applying its entries one by one", exc.orig)
+            log.info("batch refused (%s); applying its entries one by one", exc)
             for entry in todo:
                 try:
                     with conn.begin_nested():
                         _apply_rows(conn, [entry])
-                except DBAPIError as one:
+                except (DBAPIError, *_UNREADABLE) as one:
                     if is_connection_error(one):
                         raise
                     errors[entry.id] = _refusal(one)
-                    log.warning("outbox entry %s refused by the server: %s", entry.seq, one.orig)
+                    log.warning("outbox entry %s refused by the server: %s", entry.seq, one)
         accepted = [e.id for e in todo if e.id not in errors]
         if accepted:
             conn.execute(
@@ -150,9 +150,19 @@ def apply_batch(server: Engine, entries: Sequence[_Entry], origin: str, at: date
     return _Outcome(errors, len(done))
 
 
-def _refusal(exc: DBAPIError) -> str:
-    detail = str(exc.orig or exc).strip().splitlines()
-    return _("大厅服务器拒收：{detail}").format(detail=detail[0] if detail else type(exc).__name__)
+#: A row this program cannot read back (a value its column does not take).
+_UNREADABLE = (ValueError, KeyError, TypeError)
+
+
+def _refusal(exc: Exception) -> str:
+    if isinstance(exc, DBAPIError):
+        detail = str(exc.orig or exc).strip().splitlines()
+        return _("大厅服务器拒收：{detail}").format(
+            detail=detail[0] if detail else type(exc).__name__
+        )
+    return _("变更的内容无法读取（{kind}：{detail}），未发送。").format(
+        kind=type(exc).__name__, detail=exc
+    )
 
 
 def _apply_rows(conn: Connection, entries: Iterable[_Entry]) -> None:
@@ -262,18 +272,23 @@ def push_audit(local: Engine, server: Engine, *, batch_size: int = 2000) -> int:
         last = entries[-1]
         with server.begin() as conn:
             conn.execute(pg_insert(AuditEntry).on_conflict_do_nothing(), entries)
-            stmt = pg_insert(AuditHead).values(
-                chain=head, seq=last["seq"], hash=last["hash"], local=False
-            )
-            conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["chain"],
-                    set_={"seq": stmt.excluded.seq, "hash": stmt.excluded.hash},
-                    where=AuditHead.seq < stmt.excluded.seq,
-                )
-            )
+            _move_head(conn, head, last["seq"], last["hash"])
         set_state(local, _AUDIT_STATE, {"chain": head, "seq": last["seq"]})
         sent += len(entries)
+
+
+def _move_head(conn: Connection, chain: str, seq: int, hash_: str) -> None:
+    """Move the server's copy of ``chain``'s head forward to ``seq`` (made on the first
+    push). Not ``INSERT … ON CONFLICT DO UPDATE``: the server's trigger that keeps heads
+    moving forward runs before the conflict is seen and refuses the insert of a known
+    chain; and a head already at or past ``seq`` (a replay) is left alone."""
+    moved = conn.execute(
+        update(AuditHead)
+        .where(AuditHead.chain == chain, AuditHead.seq < seq)
+        .values(seq=seq, hash=hash_)
+    ).rowcount
+    if not moved and conn.scalar(select(AuditHead.seq).where(AuditHead.chain == chain)) is None:
+        conn.execute(pg_insert(AuditHead).values(chain=chain, seq=seq, hash=hash_, local=False))
 
 
 def set_state(local: Engine, name: str, value: dict[str, Any]) -> None:

@@ -42,6 +42,9 @@ class ActionId(Enum):
     unlock_secrets = "unlock_secrets"
     change_password = "change_password"
     sign_out = "sign_out"
+    sync_now = "sync_now"
+    sync_page = "sync_page"
+    settings = "settings"
     quit = "quit"
     about = "about"
 
@@ -52,6 +55,7 @@ class ActionSpec:
     shortcut: str
     tip: str
     permission: Permission | None = None  # None: every signed-in account
+    needs_server: bool = False  # enabled only where a hall server is configured
 
 
 SPECS: dict[ActionId, ActionSpec] = {
@@ -166,6 +170,23 @@ SPECS: dict[ActionId, ActionSpec] = {
         N_("修改密码(&P)…"), "Ctrl+Shift+P", N_("修改自己的登录密码")
     ),
     ActionId.sign_out: ActionSpec(N_("注销(&L)"), "Ctrl+Shift+L", N_("退出当前账号，回到登录")),
+    ActionId.sync_now: ActionSpec(
+        N_("立即同步(&Y)"),
+        "Ctrl+Shift+Y",
+        N_("马上与大厅服务器同步：上传本机的变更，下载其他窗口的变更"),
+        needs_server=True,
+    ),
+    ActionId.sync_page: ActionSpec(
+        N_("同步状态(&Z)…"),
+        "F12",
+        N_("与大厅服务器的连接，以及尚未同步的变更和被搁置的原因"),
+    ),
+    ActionId.settings: ActionSpec(
+        N_("系统设置(&E)…"),
+        "Ctrl+Shift+S",
+        N_("大厅服务器的地址和密码"),
+        Permission.change_settings,
+    ),
     ActionId.quit: ActionSpec(N_("退出(&Q)"), "Ctrl+Q", N_("关闭程序")),
     ActionId.about: ActionSpec(N_("关于(&A)"), "F1", N_("版本和数据位置")),
 }
@@ -183,8 +204,17 @@ def allowed_to(actor: Actor, spec: ActionSpec) -> bool:
     return can(actor, spec.permission)
 
 
-def build_actions(parent: QWidget, actor: Actor) -> dict[ActionId, QAction]:
-    """The actions ``actor`` may use (the others are made, but hidden and disabled)."""
+def usable(actor: Actor, spec: ActionSpec, server: bool) -> bool:
+    """Whether the action is enabled: allowed to ``actor``, and a hall server configured
+    (``server``) if it needs one."""
+    return allowed_to(actor, spec) and (server or not spec.needs_server)
+
+
+def build_actions(
+    parent: QWidget, actor: Actor, *, server: bool = False
+) -> dict[ActionId, QAction]:
+    """The actions ``actor`` may use (the others are made, but hidden and disabled);
+    those that need a hall server are disabled without one (``server``)."""
     actions = {}
     for action_id, spec in SPECS.items():
         action = QAction(_(spec.text), parent)
@@ -193,6 +223,6 @@ def build_actions(parent: QWidget, actor: Actor) -> dict[ActionId, QAction]:
         action.setObjectName(f"action_{action_id.value}")
         allowed = allowed_to(actor, spec)
         action.setVisible(allowed)
-        action.setEnabled(allowed)
+        action.setEnabled(usable(actor, spec, server))
         actions[action_id] = action
     return actions

@@ -29,7 +29,7 @@ from hall.services.intake_state import Step
 from hall.services.permissions import Permission, can
 from hall.services.prereview import take_draft
 from hall.services.queue_calls import CalledTicket
-from hall.ui.actions import SPECS, ActionId, allowed_to, build_actions
+from hall.ui.actions import SPECS, ActionId, allowed_to, build_actions, usable
 from hall.ui.bus import ChangeBus
 from hall.ui.cases_page import CasesPage
 from hall.ui.catalog_page import CatalogPage
@@ -42,6 +42,9 @@ from hall.ui.intake.page import IntakePage
 from hall.ui.lock_screen import LockScreen
 from hall.ui.pickup_page import PickupPage
 from hall.ui.queue_panel import QueuePanel
+from hall.ui.settings_dialog import SettingsDialog
+from hall.ui.sync_dialog import SyncDialog
+from hall.ui.sync_runner import SyncRunner
 from hall.ui.tasks import run_task
 from hall.ui.widgets import named
 
@@ -64,7 +67,7 @@ class MainWindow(QMainWindow):
         self.actor = actor
         self.keyring_notice = keyring_notice
         self.bus = ChangeBus(self)
-        self.actions_ = build_actions(self, actor)
+        self.actions_ = build_actions(self, actor, server=ctx.link is not None)
         self._focus_before_lock: QWidget | None = None
         self._build_ui()
         self._connect()
@@ -151,6 +154,9 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(a[ActionId.queue_open])
         menu.menuAction().setVisible(self.queue_panel is not None)
+        menu = self.menuBar().addMenu(_("系统(&Y)"))
+        for action_id in (ActionId.sync_now, ActionId.sync_page, ActionId.settings):
+            menu.addAction(a[action_id])
         menu = self.menuBar().addMenu(_("帮助(&H)"))
         menu.addAction(a[ActionId.about])
 
@@ -163,12 +169,8 @@ class MainWindow(QMainWindow):
         self.counter_label = named(
             QLabel(_("窗口 {counter}").format(counter=self.actor.counter)), "statusCounter"
         )
-        where = (
-            _("大厅服务器 {server}").format(server=self.ctx.server)
-            if self.ctx.server
-            else _("单机运行 · 本机数据库")
-        )
-        self.connection_label = named(QLabel(where), "statusConnection")
+        self.connection_label = named(QLabel(), "statusConnection")
+        self.sync = SyncRunner(self.ctx, self.bus, self.connection_label, self)
         self.catalog_label = named(QLabel(), "statusCatalog")
         self.secrets_label = named(QLabel(), "statusSecrets")
         a[ActionId.unlock_secrets].setVisible(bool(self.keyring_notice))
@@ -211,6 +213,14 @@ class MainWindow(QMainWindow):
         a[ActionId.unlock_secrets].triggered.connect(self.unlock_secrets)
         a[ActionId.sign_out].triggered.connect(self.sign_out)
         a[ActionId.about].triggered.connect(self.about)
+        a[ActionId.sync_now].triggered.connect(self.sync.sync_now)
+        a[ActionId.sync_page].triggered.connect(
+            lambda _checked=False: SyncDialog(self.ctx, self.actor, self.sync, self).exec()
+        )
+        a[ActionId.settings].triggered.connect(
+            lambda _checked=False: SettingsDialog(self.ctx, self.actor, self).exec()
+        )
+        self.sync.start()
         self.lock_screen.unlocked.connect(self.unlock)
         self.lock_screen.sign_out_requested.connect(self.sign_out)
         self.bus.catalog_changed.connect(self.catalog_page.reload_catalog)
@@ -279,7 +289,7 @@ class MainWindow(QMainWindow):
 
     def unlock(self) -> None:
         for action_id, action in self.actions_.items():
-            action.setEnabled(allowed_to(self.actor, SPECS[action_id]))
+            action.setEnabled(usable(self.actor, SPECS[action_id], self.ctx.link is not None))
         self.screens.setCurrentWidget(self.pages)
         if self._focus_before_lock is not None:
             self._focus_before_lock.setFocus()
@@ -427,6 +437,7 @@ class MainWindow(QMainWindow):
         if self.intake_page is not None:
             self.intake_page.save_now()
         self.idle.stop()
+        self.sync.stop()
         super().closeEvent(event)
 
     def about(self) -> None:

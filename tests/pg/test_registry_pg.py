@@ -16,6 +16,7 @@ from hall.db import migrate
 from hall.db.engine import make_engine
 from hall.db.uow import UnitOfWork
 from hall.models import Applicant
+from hall.models.parties import applicant_id
 from hall.services.context import AppContext
 from hall.services.registry import find_entities, import_registry
 
@@ -42,7 +43,7 @@ def test_import_update_and_find_on_postgresql(pg_ctx, operator, tmp_path, clock)
     assert (report.added, report.updated, report.unchanged) == (12_000, 0, 0)
     with pg_ctx.uow() as s:
         first = s.scalar(select(Applicant).where(Applicant.code == code(7)))
-        assert first.registered_scope == ["F1040", "H2002"] and first.id.version == 7
+        assert first.registered_scope == ["F1040", "H2002"] and first.id == applicant_id(code(7))
         assert first.created_at == clock.now()
     clock.advance(timedelta(hours=1))
     rows[6] = entity_row(7, status="注销", scope="")

@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import text
 
-from hall.core.errors import DatabaseError, ValidationError
+from hall.core.errors import ValidationError
 from hall.core.paths import resolve_paths
 from hall.db import migrate
 from hall.db.engine import make_engine
@@ -26,25 +26,25 @@ from ..keyrings import MemoryKeyring, failing, installed
 pytestmark = pytest.mark.pg
 
 
-def test_a_hall_runs_on_the_server_it_is_pointed_at(pg_url, tmp_path, monkeypatch, capsys):
+def test_a_counter_joins_the_server_it_is_pointed_at(pg_url, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("HALL_DATA_DIR", str(tmp_path / "counter"))
     monkeypatch.setenv("HALL_SERVER_URL", pg_url)
     monkeypatch.setenv("HALL_COUNTER", "C05")
 
-    code, _out, err = run(capsys, "queue", "status")  # before the schema exists
+    code, _out, err = run(capsys, "init")  # before the server has a schema
     assert code == 1 and "hall server init" in err
 
-    code, out, err = run(capsys, "server", "init")
+    code, out, err = run(capsys, "server", "init", "--admin-password", "Hall server 2026")
     assert code == 0 and "已在大厅服务器上建立数据库结构" in out, err
+    assert "已在大厅服务器上创建1个账号" in out
     assert "已是最新版本" in run(capsys, "server", "init")[1]
 
-    code, out, err = run(capsys, "init", "--admin-password", "Hall server 2026")
-    assert code == 0, err
+    code, out, err = run(capsys, "init")
+    assert code == 0 and "已从大厅服务器" in out, err
     ctx = open_context(resolve_paths())
-    try:
-        assert ctx.server and ctx.engine.dialect.name == "postgresql"
+    try:  # the counter works on its own file, and knows the server
+        assert ctx.engine.dialect.name == "sqlite" and ctx.link is not None
         assert "5432" in ctx.server
-        assert not (tmp_path / "counter" / "hall.sqlite3").exists()  # nothing local
     finally:
         ctx.close()
     monkeypatch.setenv("HALL_USER", "admin")
@@ -53,15 +53,20 @@ def test_a_hall_runs_on_the_server_it_is_pointed_at(pg_url, tmp_path, monkeypatc
     assert code == 0 and [c["letter"] for c in json.loads(out)["categories"]] == list("ABCD")
 
 
-def test_a_server_with_another_schema_is_refused_untouched(pg_url, tmp_path, monkeypatch):
+def test_a_server_with_another_schema_is_left_untouched(pg_url, tmp_path, monkeypatch):
     engine = make_engine(pg_url)
     migrate.upgrade(engine)
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     monkeypatch.setenv("HALL_DATA_DIR", str(tmp_path / "counter"))
     monkeypatch.setenv("HALL_SERVER_URL", pg_url)
-    with pytest.raises(DatabaseError, match="比本程序新"):
-        open_context(resolve_paths())
+    ctx = open_context(resolve_paths())  # the counter opens on its own file
+    try:
+        assert ctx.link is not None
+        status = ctx.link.check()
+        assert status.state.value == "incompatible" and "比本程序新" in status.reason
+    finally:
+        ctx.close()
     with engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999"
     engine.dispose()

@@ -75,8 +75,8 @@ def test_catalog_and_case_acceptance_on_postgresql(
             assert stored.answers["premises_area"] == "80"
             actions = set(s.scalars(select(AuditEntry.action)))
             assert {"catalog.import", "credit.add", "applicant.create", "case.accept"} <= actions
-            assert s.scalar(select(func.count()).select_from(OutboxEntry)) == len(
-                list(s.scalars(select(AuditEntry.id)))
-            )
+            # Actions run on the hall server itself are already where they have to be:
+            # it keeps no outbox.
+            assert s.scalar(select(func.count()).select_from(OutboxEntry)) == 0
     finally:
         engine.dispose()

@@ -38,8 +38,9 @@ from hall.services.intake_flow import accept_from_state
 from hall.services.intake_state import IntakeState
 from hall.services.payload import DocumentFacts, DocumentKind
 from hall.services.permissions import ROLE_PERMISSIONS, Permission, can, require
-from hall.services.settings_admin import change_settings, store_server_password
+from hall.services.settings_admin import change_settings, set_server_url, store_server_password
 from hall.services.signing import current_key, init_keys, revoke_key, rotate_keys, sign_document
+from hall.services.sync import escalate_change, retry_change
 from hall.services.verification import revoke_document
 
 from ..conftest import SMALL_CATALOG
@@ -122,6 +123,34 @@ def _discard_draft(ctx, a: Actor, i: int):
 
 Sample = Callable[[Any, Actor, int], Any]
 
+
+def _set_aside(ctx: Any) -> int:
+    """A change the hall server refused (made here, for the sync samples)."""
+    from datetime import UTC, datetime
+
+    from hall.models import OutboxEntry
+
+    with ctx.uow() as s:
+        row = OutboxEntry(
+            created_at=datetime.now(UTC), entity="ticket", entity_id="x", op="upsert",
+            payload={"action": "test", "rows": []}, set_aside_at=datetime.now(UTC),
+            last_error="refused",
+        )  # fmt: skip
+        s.add(row)
+        s.flush()
+        return int(row.seq)
+
+
+def _aside(ctx: Any) -> int:
+    from sqlalchemy import func, select
+
+    from hall.models import OutboxEntry
+
+    with ctx.uow() as s:
+        aside = select(func.max(OutboxEntry.seq)).where(OutboxEntry.set_aside_at.is_not(None))
+        return int(s.scalar(aside) or 0)
+
+
 #: A valid call of every guarded service; ``i`` differs between calls in one database.
 SAMPLES: dict[str, Sample] = {
     "audit_chain.verify_chain": lambda ctx, a, i: verify_chain(ctx, a),
@@ -150,7 +179,14 @@ SAMPLES: dict[str, Sample] = {
     "settings_admin.store_server_password": lambda ctx, a, i: store_server_password(
         ctx, a, f"server-pass-{i}"
     ),
+    "settings_admin.set_server_url": lambda ctx, a, i: set_server_url(
+        ctx, a, f"postgresql://hall@10.0.0.{i % 250 + 1}:5432/hall"
+    ),
     "signing.init_keys": lambda ctx, a, i: init_keys(ctx, a),
+    "sync.retry_change": lambda ctx, a, i: retry_change(ctx, a, _aside(ctx)),
+    "sync.escalate_change": lambda ctx, a, i: escalate_change(
+        ctx, a, _aside(ctx), f"已报信息中心 {i}"
+    ),
     "signing.revoke_key": lambda ctx, a, i: revoke_key(
         ctx, a, current_key(ctx).key_id, f"丢失 {i}"
     ),
@@ -187,6 +223,8 @@ SETUP: dict[str, Callable[[Any, Actor], Any]] = {
     **QUEUE_SETUP,
     **TICKET_PRINTER_SETUP,
     "signing.rotate_keys": lambda ctx, op: init_keys(ctx, op),
+    "sync.retry_change": lambda ctx, op: _set_aside(ctx),
+    "sync.escalate_change": lambda ctx, op: _set_aside(ctx),
     "signing.sign_document": lambda ctx, op: init_keys(ctx, op),
     "signing.revoke_key": lambda ctx, op: init_keys(ctx, op),
     "auth.reset_password": lambda ctx, op: create_user(
