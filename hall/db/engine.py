@@ -61,5 +61,14 @@ def make_engine(
     if pool_size is not None:
         options["pool_size"] = pool_size
     if connect_timeout is not None:
-        options["connect_args"] = {"connect_timeout": connect_timeout}
+        # A network that goes dead under an open connection (a pulled cable) is noticed
+        # within seconds, not after the system's TCP timeout of many minutes.
+        options["connect_args"] = {
+            "connect_timeout": connect_timeout,
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 3,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 15_000,  # ms without an acknowledgement: the link is gone
+        }
     return create_engine(parsed, **options)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -72,6 +72,26 @@ def credit_list_as_of(ctx: AppContext, session: Session | None = None) -> dateti
         with ctx.uow() as own:
             value = own.scalar(query)
     return datetime.fromisoformat(value["pulled_at"]) if value else None
+
+
+#: A copy of the list older than this is worth mentioning even while online.
+FRESH = timedelta(minutes=10)
+
+
+def credit_list_note(ctx: AppContext) -> str:
+    """What the clerk should know about this counter's copy of the credit list: how old
+    it is while the hall server is out of reach (or its copy is stale), empty otherwise
+    (a hall of one counter has only its own list)."""
+    if ctx.link is None:
+        return ""
+    as_of = credit_list_as_of(ctx)
+    if as_of is None:
+        return _("本机尚未从大厅服务器取得失信名单，核查依据本机记录；同步后将自动复核。")
+    if not ctx.offline and ctx.clock.now() - as_of < FRESH:
+        return ""
+    return _("本机离线：失信名单是 {when} 的副本，同步后将自动复核。").format(
+        when=as_of.astimezone(ctx.clock.zone).strftime("%m-%d %H:%M")
+    )
 
 
 def records_in_force(session: Session, code: str, on: date) -> list[CreditRecordView]:

@@ -27,7 +27,7 @@ from hall.services.applicants import ApplicantInput, ApplicantView, find_applica
 from hall.services.audit import Actor
 from hall.services.changes import Changes
 from hall.services.context import AppContext
-from hall.services.credit import CreditRecordView, records_in_force
+from hall.services.credit import CreditRecordView, credit_list_note, records_in_force
 from hall.services.derive import Plan, PlannedItem
 from hall.services.forms import FormErrors, clean_answers
 from hall.services.identifiers import (
@@ -90,6 +90,9 @@ class ApplicantCheck:
     kind: ApplicantKind
     registered: ApplicantView | None
     credit_records: tuple[CreditRecordView, ...]
+    #: How old the credit list checked was, where that matters (offline): see
+    #: :func:`hall.services.credit.credit_list_note`.
+    list_note: str = ""
 
     @property
     def dishonest(self) -> bool:
@@ -104,7 +107,9 @@ def look_up_applicant(ctx: AppContext, raw: str) -> ApplicantCheck:
     registered = find_applicant(ctx, parsed.code)
     with ctx.uow() as session:
         records = records_in_force(session, parsed.code, day)
-    return ApplicantCheck(parsed.code, parsed.kind, registered, tuple(records))
+    return ApplicantCheck(
+        parsed.code, parsed.kind, registered, tuple(records), credit_list_note(ctx)
+    )
 
 
 #: Answers that come from who the applicant is: another applicant, other answers.

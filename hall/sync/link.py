@@ -100,9 +100,10 @@ class ServerLink:
     @property
     def display(self) -> str:
         try:
-            return parse_server_url(self.url).render_as_string(hide_password=True)
+            url = parse_server_url(self.url).set(drivername="postgresql")
         except ValidationError:
             return self.url
+        return url.render_as_string(hide_password=True)
 
     def engine(self) -> Engine:
         """The server's engine (made on first use; connecting is still lazy)."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, and_, delete, select, text, tuple_
+from sqlalchemy import Connection, Engine, Table, and_, delete, func, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
@@ -82,9 +82,17 @@ def pull(
         upper = horizon(sconn)
         if upper <= cursor:
             return PullResult()
+        # Not only the changes of the window's transactions (``cursor <= xid < upper``):
+        # the log from the first of those on, committed ones above the window included.
+        # A row's changes are logged in the order they were made (a second writer waits
+        # for the first to commit), not in the order of the transactions' ids: a row's
+        # newest state may be above the window (pushed from here a moment ago, while
+        # another transaction held the horizon back) or come from a lower id that wrote
+        # it last. The window's own changes would bring an older state back here.
+        first = select(func.min(SyncChange.seq)).where(SyncChange.xid >= cursor)
         result = sconn.execution_options(yield_per=FETCH).execute(
             select(SyncChange.table_name, SyncChange.op, SyncChange.row_data)
-            .where(SyncChange.xid >= cursor, SyncChange.xid < upper)
+            .where(SyncChange.seq >= first.scalar_subquery())
             .order_by(SyncChange.seq)
         )
         names = table_names()
@@ -95,7 +103,6 @@ def pull(
             latest[(name, values_key(name, values))] = (op, values)
             if progress is not None and read % FETCH == 0:
                 progress(read)
-        latest = _as_now(sconn, latest)
     applied, kept, tables = _apply(local, latest, upper, now())
     return PullResult(read, applied, kept, frozenset(tables))
 
@@ -131,41 +138,6 @@ def _older_by(xid32: int, xmax: int) -> int:
     before it."""
     behind = ((xmax & 0xFFFFFFFF) - xid32) % (1 << 32)
     return behind if 0 < behind < (1 << 31) else 0
-
-
-def _as_now(
-    conn: Connection, latest: dict[tuple[str, str], tuple[str, dict[str, Any]]]
-) -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
-    """The rows the window's changes name, as the server holds them now (a row gone: a
-    delete). The log says which rows changed, not reliably their last state: a newer
-    change of a row may come from a transaction above the window (pushed from here a
-    moment ago, while another transaction held the horizon back), or from one with a
-    lower id that wrote the row last and so fell into an earlier window. Applying the
-    logged values would bring an older state back here."""
-    keys: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    for (name, key), (_op, values) in latest.items():
-        keys.setdefault(name, []).append((key, values))
-    now: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
-    for name, named in keys.items():
-        t = table(name)
-        pk = list(t.primary_key.columns)
-        found: dict[str, dict[str, Any]] = {}
-        for i in range(0, len(named), FETCH):
-            typed = [
-                decode(name, {c.name: values[c.name] for c in pk})
-                for _key, values in named[i : i + FETCH]
-            ]
-            where = (
-                pk[0].in_([v[pk[0].name] for v in typed])
-                if len(pk) == 1
-                else tuple_(*pk).in_([tuple(v[c.name] for c in pk) for v in typed])
-            )
-            for row in conn.execute(select(t).where(where)).mappings():
-                found[values_key(name, dict(row))] = dict(row)
-        for key, values in named:
-            current = found.get(key)
-            now[(name, key)] = ("delete", values) if current is None else ("update", current)
-    return now
 
 
 def _apply(

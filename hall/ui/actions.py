@@ -26,6 +26,7 @@ class ActionId(Enum):
     print_documents = "print_documents"
     guide_desk = "guide_desk"
     queue_call = "queue_call"
+    queue_call_number = "queue_call_number"
     queue_recall = "queue_recall"
     queue_start = "queue_start"
     queue_finish = "queue_finish"
@@ -102,6 +103,12 @@ SPECS: dict[ActionId, ActionSpec] = {
         N_("叫下一位(&X)"),
         "Ctrl+F5",
         N_("按预约、优先、先到先办的顺序叫号"),
+        Permission.serve_tickets,
+    ),
+    ActionId.queue_call_number: ActionSpec(
+        N_("叫指定号(&M)…"),
+        "Ctrl+Alt+F5",
+        N_("按号码叫号：离线时叫其他窗口或导办台发的号"),
         Permission.serve_tickets,
     ),
     ActionId.queue_recall: ActionSpec(

@@ -27,9 +27,10 @@ from hall.core.errors import HallError
 from hall.core.i18n import N_, _
 from hall.models.enums import Priority
 from hall.services.audit import Actor
+from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.documents import PrintKind
-from hall.services.queue import issue_ticket, list_categories, priority_name
+from hall.services.queue import TicketView, issue_ticket, list_categories, priority_name
 from hall.services.queue_status import WaitingTicket, waiting_tickets
 from hall.ui.appointments_tab import AppointmentsTab
 from hall.ui.bus import ChangeBus
@@ -91,6 +92,7 @@ class WaitingModel(RowsTableModel[WaitingTicket]):
 class GuidePage(QWidget):
     def __init__(self, ctx: AppContext, actor: Actor, bus: ChangeBus, parent: QWidget) -> None:
         super().__init__(parent)
+        self._issuing = False  # a ticket is being issued (in the background)
         self.setObjectName("guidePage")
         self.ctx, self.actor, self.bus = ctx, actor, bus
         self._loading = self._again = False
@@ -202,23 +204,35 @@ class GuidePage(QWidget):
         return self.model.row_at(rows[0].row()) if rows else None
 
     def issue(self, letter: str) -> None:
-        priority = self.priority.currentData()
-        try:
-            ticket, changes = issue_ticket(self.ctx, self.actor, letter, priority)
-        except HallError as exc:
-            self._say(exc.message, error=True)
-            show_error(self, exc, _("未能取号"))
+        """Issue a ticket in the background (on the hall server while it answers: a dead
+        network must not freeze the desk); one at a time."""
+        if self._issuing:
             return
-        self.priority.setCurrentIndex(0)  # a priority is for this citizen only
-        self._say(
-            _("已取号 {number}（{name}），前面还有 {n} 人。").format(
-                number=ticket.number, name=ticket.category.name, n=ticket.people_ahead
+        self._issuing = True
+        priority = self.priority.currentData()
+        ctx, actor = self.ctx, self.actor
+
+        def done(result: tuple[TicketView, Changes]) -> None:
+            self._issuing = False
+            ticket, changes = result
+            self.priority.setCurrentIndex(0)  # a priority is for this citizen only
+            self._say(
+                _("已取号 {number}（{name}），前面还有 {n} 人。").format(
+                    number=ticket.number, name=ticket.category.name, n=ticket.people_ahead
+                )
             )
-        )
-        self.bus.publish(changes)
-        if self.print_ticket.isChecked():
-            self.send_to_printer(ticket.number)
-        self.refresh()
+            self.bus.publish(changes)
+            if self.print_ticket.isChecked():
+                self.send_to_printer(ticket.number)
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self._issuing = False
+            self._say(error_text(exc), error=True)
+            if isinstance(exc, HallError):
+                show_error(self, exc, _("未能取号"))
+
+        run_task(self, lambda: issue_ticket(ctx, actor, letter, priority), done, failed)
 
     def reprint(self) -> None:
         t = self._selected()

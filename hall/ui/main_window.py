@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu(_("叫号(&Q)"))
         for action_id in (
             ActionId.queue_call,
+            ActionId.queue_call_number,
             ActionId.queue_recall,
             ActionId.queue_start,
             ActionId.queue_finish,

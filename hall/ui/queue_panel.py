@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -24,6 +25,7 @@ from hall.core.i18n import N_, _
 from hall.models.enums import TicketStatus
 from hall.services import queue_calls as calls
 from hall.services.audit import Actor
+from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.queue import list_categories, priority_name
 from hall.services.queue_calls import CalledTicket, CounterView
@@ -59,6 +61,7 @@ class QueuePanel(QDockWidget):
         self.counter: CounterView | None = None
         self.status: QueueStatus | None = None
         self._loading = self._again = False
+        self._acting = False  # a queue action is under way (in the background)
         self._build_ui()
         self.timer = QTimer(self, interval=REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
@@ -107,6 +110,7 @@ class QueuePanel(QDockWidget):
         """Connect the window's queue actions (menu and keys) and its change bus."""
         for action_id, slot in (
             (ActionId.queue_call, self.call_next),
+            (ActionId.queue_call_number, self.call_number),
             (ActionId.queue_recall, self.recall),
             (ActionId.queue_start, self.start),
             (ActionId.queue_finish, self.finish),
@@ -197,38 +201,66 @@ class QueuePanel(QDockWidget):
 
     # --- acting --------------------------------------------------------------------------
 
-    def _act(self, work, *, announce: bool = False) -> CalledTicket | None:
-        """Run one queue action; say what went wrong on the panel (and in a dialog)."""
+    def _act(self, work, *, announce: bool = False, then=None) -> None:
+        """Run one queue action off the GUI thread (on the hall server it may wait for a
+        dead network to time out; the window never freezes) and say what went wrong on
+        the panel. ``then(ticket)`` runs after it succeeded. A key pressed again while
+        an action is under way is not run twice."""
+        if self._acting:
+            self.message.setText(_("上一个操作还在进行，请稍候。"))
+            return
+        self._acting = True
         self.message.clear()
-        try:
-            ticket, changes = work()
-        except (Conflict, NotFound, ValidationError) as exc:
-            # The queue's own refusals (nobody at the counter, too soon to recall) are
-            # said on the panel: a dialog would stop the clerk's next key.
-            self.message.setText(exc.message)
-            return None
-        except HallError as exc:
-            self.message.setText(exc.message)
-            show_error(self, exc, _("叫号"))
-            return None
-        self.published.emit(changes)  # the bus has this panel (and the others) read again
-        if announce and ticket is not None:
-            self.called.emit(ticket)
-        return ticket
+
+        def done(result: tuple[CalledTicket | None, Changes]) -> None:
+            self._acting = False
+            ticket, changes = result
+            self.published.emit(changes)  # the bus has this panel (and others) read again
+            if announce and ticket is not None:
+                self.called.emit(ticket)
+            if then is not None:
+                then(ticket)
+
+        def failed(exc: BaseException) -> None:
+            self._acting = False
+            if isinstance(exc, Conflict | NotFound | ValidationError):
+                # The queue's own refusals (nobody at the counter, too soon to recall)
+                # are said on the panel: a dialog would stop the clerk's next key.
+                self.message.setText(exc.message)
+            elif isinstance(exc, HallError):
+                self.message.setText(exc.message)
+                show_error(self, exc, _("叫号"))
+            else:
+                self.message.setText(error_text(exc))
+
+        run_task(self, work, done, failed)
 
     def call_next(self) -> None:
-        ticket = self._act(lambda: calls.call_next(self.ctx, self.actor), announce=True)
-        if ticket is None and not self.message.text():
-            self.message.setText(_("没有等候的号。"))
+        def said(ticket: CalledTicket | None) -> None:
+            if ticket is None and not self.message.text():
+                self.message.setText(_("没有等候的号。"))
+
+        self._act(lambda: calls.call_next(self.ctx, self.actor), announce=True, then=said)
+
+    def call_number(self) -> None:
+        """Call a ticket by the number on its paper: offline, the way to serve a ticket
+        issued elsewhere that this counter knows."""
+        number, ok = QInputDialog.getText(self, _("叫指定号"), _("排队号（如 A012 或 C03-A005）："))
+        if not ok or not number.strip():
+            return
+        chosen = number.strip().upper()
+        self._act(lambda: calls.call_number(self.ctx, self.actor, chosen), announce=True)
 
     def recall(self) -> None:
-        ticket = self._act(lambda: calls.recall(self.ctx, self.actor))
-        if ticket is not None and ticket.status is TicketStatus.no_show:
-            self.message.setText(
-                _("{number} 已呼叫 {n} 次未到，记为未到。").format(
-                    number=ticket.number, n=ticket.calls
+        def said(ticket: CalledTicket | None) -> None:
+            if ticket is not None and ticket.status is TicketStatus.no_show:
+                self.message.setText(
+                    _("{number} 已呼叫 {n} 次未到，记为未到。").format(
+                        number=ticket.number, n=ticket.calls
+                    )
                 )
-            )
+
+        self._act(lambda: calls.recall(self.ctx, self.actor), then=said)
 
     def start(self) -> None:
         self._act(lambda: calls.start_serving(self.ctx, self.actor))

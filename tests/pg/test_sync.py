@@ -25,6 +25,7 @@ from hall.services.credit import add_record
 from hall.services.demo_cases import accept_demo_case
 from hall.services.documents import PrintKind, prepare_document
 from hall.services.inbox import review_detail
+from hall.services.intake_flow import look_up_applicant
 from hall.services.pickup import pickup_documents
 from hall.services.queue import issue_ticket
 from hall.services.queue_calls import call_next, call_number, finish
@@ -366,7 +367,11 @@ def test_a_refused_change_is_set_aside_and_the_rest_goes_on(hall) -> None:
 
 def test_a_case_accepted_on_an_old_credit_list_is_flagged_after_sync(hall) -> None:
     c01 = hall.counter("C01")
+    assert look_up_applicant(c01, RESTAURANT_CASE.applicant).list_note == ""  # fresh, online
     go_offline(c01)
+    # The clerk is told the list checked is the copy of the last sync.
+    note = look_up_applicant(c01, RESTAURANT_CASE.applicant).list_note
+    assert "本机离线" in note and "11-23 09:30" in note
     number = accept_demo_case(c01, RESTAURANT_CASE, PERSON)  # commits for two items
     # Meanwhile the supervisor puts the restaurant on the dishonest list, on the server.
     supervisor = CLERK.__class__.as_operator("super01", "刘洋")

@@ -94,8 +94,8 @@ def test_the_guide_issues_pre_reviews_and_the_counter_opens_the_draft(qtbot, dem
     page = guide.guide_page
     assert page is not None and guide.pages.currentWidget() is page
     page.print_ticket.setChecked(False)
-    page.issue("A")
-    assert "A002" in page.message.text()
+    page.issue("A")  # in the background: the desk never waits on the network
+    qtbot.waitUntil(lambda: "A002" in page.message.text())
     qtbot.waitUntil(lambda: page.model.rowCount() == 8)
     row = next(r for r in range(page.model.rowCount()) if page.model.row_at(r).number == "A002")
     page.table.selectRow(row)
@@ -150,3 +150,29 @@ def test_the_guide_books_and_checks_in_an_appointment(qtbot, demo_ctx) -> None:
     tab.check_in()
     assert "已签到" in tab.message.text()
     assert day_appointments(demo_ctx, booked[0].day)[0].status is AppointmentStatus.checked_in
+
+
+def test_offline_a_clerk_calls_a_ticket_typed_in_by_its_number(
+    qtbot, demo_ctx, monkeypatch
+) -> None:
+    from hall.sync.link import ServerLink
+
+    # A counter of a hall server whose network is down: its own file, offline numbers.
+    demo_ctx.link = ServerLink("postgresql://postgres@127.0.0.1:9/hall", None, demo_ctx.clock)
+    demo_ctx.link.check()
+    assert demo_ctx.offline
+    window = open_window(qtbot, demo_ctx, CLERK)
+    panel = window.queue_panel
+    assert panel is not None
+    monkeypatch.setattr(
+        "hall.ui.queue_panel.QInputDialog.getText", lambda *_a, **_k: ("d001 ", True)
+    )
+    key(qtbot, window, window, Qt.Key.Key_F5,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)  # fmt: skip
+    qtbot.waitUntil(lambda: panel.number_label.text() == "D001")
+    with demo_ctx.uow() as s:
+        row = s.scalar(select(Ticket).where(Ticket.number == "D001"))
+        assert row.status is TicketStatus.called and row.called_counter == "C01"
+    # A ticket issued here while offline carries the counter's code.
+    ticket, _ = issue_ticket(demo_ctx, CLERK, "A")
+    assert ticket.number == "C01-A001"

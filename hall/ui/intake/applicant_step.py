@@ -190,9 +190,15 @@ class ApplicantStep(StepWidget):
         if check is None:
             self.credit.setText("")
             return
+        note = (
+            f"<br><span style='color:#8a5a00'>{escape(check.list_note)}</span>"
+            if check.list_note
+            else ""
+        )
         if not check.dishonest:
             self.credit.setText(
                 f"<span style='{OK_STYLE}'>{escape(_('信用核查：未列入失信主体名单。'))}</span>"
+                + note
             )
             return
         parts = [
@@ -209,6 +215,7 @@ class ApplicantStep(StepWidget):
             + "<br>"
             + escape(_("该申请人不适用告知承诺，告知承诺事项将按一般程序审批。"))
             + "</span>"
+            + note
         )
 
     def enter(self) -> None:
