@@ -289,6 +289,7 @@ def main() -> int:
     # These import Row from here: not at the top.
     from bench.documents import bench_documents
     from bench.queue_pg import bench_queue_pg
+    from bench.sync_push import bench_sync_push
 
     with tempfile.TemporaryDirectory() as tmp:
         rows = [
@@ -299,6 +300,7 @@ def main() -> int:
             *bench_registry(Path(tmp) / "registry"),
             *bench_documents(),
             *bench_queue_pg(),
+            *bench_sync_push(),
         ]
     print(f"{'figure':<44} {'value':>11} {'baseline':>11}  {'ratio':>8}  target   baseline is")
     for r in rows:

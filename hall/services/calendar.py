@@ -25,6 +25,7 @@ from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.json_reader import MAX_YEAR, MIN_YEAR, JsonReader, load_json
 from hall.services.permissions import Permission, guarded
+from hall.services.routing import on_hall_server
 from hall.services.workdays import Deadline, WorkdayCalendar
 
 FORMAT = "hall-calendar/1"
@@ -126,6 +127,7 @@ class CalendarImported:
     recounted: int  # stored deadlines that were provisional and have been counted again
 
 
+@on_hall_server
 @guarded(Permission.import_catalog)
 def import_calendar(
     ctx: AppContext, actor: Actor, raw: bytes, source_name: str

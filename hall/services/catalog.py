@@ -44,6 +44,7 @@ from hall.services.catalog_views import (
 from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.permissions import Permission, guarded
+from hall.services.routing import on_hall_server
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ def read_catalog_file(path: Path) -> bytes:
         ) from exc
 
 
+@on_hall_server
 @guarded(Permission.import_catalog)
 def import_catalog(
     ctx: AppContext, actor: Actor, raw: bytes, source_name: str

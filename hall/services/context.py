@@ -179,10 +179,11 @@ class AppContext:
         self._calendar = None
 
     def close(self) -> None:
-        if not self.on_server_engine:  # the server's engine belongs to the link
-            self.engine.dispose()
-            if self.link is not None:
-                self.link.close()
+        if self.on_server_engine and self.link is not None:
+            return  # the counter's view of the server: its engine belongs to the link
+        self.engine.dispose()
+        if self.link is not None:
+            self.link.close()
 
 
 def open_context(

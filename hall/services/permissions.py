@@ -196,9 +196,9 @@ def guarded(
         @functools.wraps(func)
         def wrapper(ctx: AppContext, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> R:
             if permission in QUEUE_PERMISSIONS:  # decided on the hall server while online
-                from hall.services.routing import run_where_queue_runs
+                from hall.services.routing import change_where_queue_runs
 
-                return run_where_queue_runs(ctx, checked, actor, *args, **kwargs)
+                return change_where_queue_runs(ctx, checked, actor, *args, **kwargs)
             return checked(ctx, actor, *args, **kwargs)
 
         wrapper.__permission__ = permission  # type: ignore[attr-defined]

@@ -314,14 +314,16 @@ def call_next(
     often as allowed is marked a no-show first).
 
     Offline (a counter of a hall server that does not answer), only the tickets this
-    counter issued itself are called: the others may be called elsewhere meanwhile. A
-    clerk still calls any ticket this counter knows by typing its number."""
+    counter issued itself while offline are called: the others may be called elsewhere
+    meanwhile. A clerk still calls any ticket this counter knows by typing its number."""
     code = _code(ctx, actor, counter)
     with ctx.uow(write=True) as session:
         desk = _open(session, ctx, actor, code)
         _free_counter(session, ctx, actor, code)
         categories = select(QueueCategory.id).where(QueueCategory.letter.in_(desk.categories))
-        own = Ticket.counter == (ctx.counter or code) if ctx.offline else true()
+        # Offline: only the numbers this counter made offline (C03-A005), which no other
+        # counter can call meanwhile; the hall's shared queue waits for the server.
+        own = Ticket.number.like(f"{ctx.counter or code}-%") if ctx.offline else true()
         stmt = (
             select(Ticket)
             .where(

@@ -76,9 +76,28 @@ def init_server(text: str, password: str | None = None) -> tuple[str | None, str
         _reachable(engine)
         before = migrate.current_revision(engine)
         migrate.upgrade(engine)
+        _name_the_server(engine)
         return before, migrate.HEAD
     finally:
         engine.dispose()
+
+
+def _name_the_server(engine: Engine) -> None:
+    """Give a new hall server its identity: a counter syncs with one server only (its
+    pull cursor counts that server's transactions)."""
+    import uuid
+
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    from hall.models import SyncState
+    from hall.services.sync import SERVER_ID
+
+    with engine.begin() as conn:
+        conn.execute(
+            pg_insert(SyncState)
+            .values(name=SERVER_ID, value={"id": str(uuid.uuid4())})
+            .on_conflict_do_nothing()
+        )
 
 
 def server_context(ctx: AppContext, text: str, password: str | None = None) -> AppContext:

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from hall.core.errors import HallError, NotFound, Offline, ValidationError
 from hall.core.i18n import _
-from hall.models import OutboxEntry
+from hall.models import OutboxEntry, SyncState, User
 from hall.services.audit import Actor, record
 from hall.services.changes import Changes
 from hall.services.context import AppContext
@@ -201,6 +202,16 @@ def sync_once(ctx: AppContext, *, progress: Callable[[str], None] | None = None)
     if status.state is not LinkState.online:
         return SyncReport(status.state, status.reason)
     server = link.engine()
+    try:
+        problem = _identity_problem(ctx, server)
+    except DBAPIError as exc:
+        if not is_connection_error(exc):
+            raise
+        link.lost(exc, time.monotonic())
+        return SyncReport(LinkState.offline, link.status().reason)
+    if problem:
+        log.warning("not syncing with %s: %s", link.display, problem)
+        return SyncReport(LinkState.incompatible, problem)
     origin = ctx.counter or "?"
     root = ctx.paths.data / "scans"
     tell = progress or (lambda _text: None)
@@ -251,6 +262,44 @@ def sync_once(ctx: AppContext, *, progress: Callable[[str], None] | None = None)
         flagged=flagged,
         changes=_changes_of(pulled.tables, bool(flagged) or pushed.set_aside > 0),
     )
+
+
+#: The hall server's identity (made by ``hall server init``), and the one this counter
+#: syncs with: its pull cursor counts that server's transactions, no other's.
+SERVER_ID = "hall_server"
+
+
+def _identity_problem(ctx: AppContext, server: Engine) -> str:
+    """Why this counter must not sync with ``server`` (empty: it may)."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    with server.begin() as conn:  # a server set up before it had one gets it now
+        conn.execute(
+            pg_insert(SyncState)
+            .values(name=SERVER_ID, value={"id": str(uuid.uuid4())})
+            .on_conflict_do_nothing()
+        )
+        theirs: dict[str, str] = dict(
+            conn.scalar(select(SyncState.value).where(SyncState.name == SERVER_ID)) or {}
+        )
+    mine = push.get_state(ctx.engine, SERVER_ID)
+    if mine:
+        if mine.get("id") != theirs.get("id"):
+            return _(
+                "本机此前与另一台大厅服务器同步，不能与 {server} 同步（两台服务器的记录"
+                "无法合并）。请为本机新建数据文件夹后运行 hall init 加入这台服务器。"
+            ).format(server=ctx.server)
+        return ""
+    with ctx.uow() as session:
+        standalone = session.scalar(select(User.id).limit(1)) is not None
+    if standalone and not pull.cursor_state(ctx.engine):
+        return _(
+            "本机的数据库是单机运行时建立的（已有账号和记录），不能直接加入大厅服务器："
+            "两边的目录、账号和编号会冲突。请为本机新建数据文件夹（HALL_DATA_DIR）后"
+            "运行 hall init 加入；本机原有的数据仍在原文件夹中。"
+        )
+    push.set_state(ctx.engine, SERVER_ID, theirs)
+    return ""
 
 
 def _files(step, ctx: AppContext, server, root) -> files.FileResult:  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ letter made on a counter before it joined the hall server) gives way.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -64,6 +65,11 @@ def table_names() -> set[str]:
     return set(Base.metadata.tables)
 
 
+#: One pull at a time in a process (the background round and the one after a queue
+#: action): two at once would read overlapping windows and move the cursor back.
+_ONE_AT_A_TIME = threading.Lock()
+
+
 def pull(
     local: Engine,
     server: Engine,
@@ -73,6 +79,16 @@ def pull(
 ) -> PullResult:
     """Bring the server's changes since the cursor into the local file. Raises
     ``DBAPIError`` when the server fails (nothing is applied then, the cursor stays)."""
+    with _ONE_AT_A_TIME:
+        return _pull(local, server, now, progress)
+
+
+def _pull(
+    local: Engine,
+    server: Engine,
+    now: Callable[[], datetime],
+    progress: Callable[[int], None] | None,
+) -> PullResult:
     with local.connect() as conn:
         state = conn.execute(select(SyncState.value).where(SyncState.name == CURSOR)).scalar()
     cursor = int(state["xid"]) if state else 0

@@ -6,6 +6,7 @@ checked chunks, and a change the server refuses is set aside without stopping th
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -16,10 +17,12 @@ from PIL import Image
 from sqlalchemy import event, func, select, text
 
 from hall.core.clock import HALL_ZONE, FixedClock
+from hall.core.errors import Offline
 from hall.core.settings import Settings
 from hall.models import Case, License, OutboxEntry, ScanFile, SupervisorFlag, Ticket
-from hall.models.enums import CaseStatus, SubCaseStatus, TicketStatus
+from hall.models.enums import CaseStatus, Role, SubCaseStatus, TicketStatus
 from hall.services import decisions
+from hall.services.audit import Actor
 from hall.services.context import AppContext, open_context
 from hall.services.credit import add_record
 from hall.services.demo_cases import accept_demo_case
@@ -129,8 +132,8 @@ def unsent(ctx: AppContext) -> int:
 def test_two_counters_offline_at_once_both_arrive_with_distinct_numbers(hall) -> None:
     # Counters of their own (the demo day's tickets were issued at C01).
     c01, c02 = hall.counter("C11"), hall.counter("C12")
-    clerk1 = CLERK.__class__("clerk01", CLERK.role, "C11", "张敏")
-    clerk2 = CLERK.__class__("clerk02", CLERK.role, "C12", "李娜")
+    clerk1 = Actor("clerk01", Role.clerk, "C11", "张敏")
+    clerk2 = Actor("clerk02", Role.clerk, "C12", "李娜")
     online, _ = issue_ticket(c01, clerk1, "A")  # decided on the server: the hall's series
     assert online.number.startswith("A") and "-" not in online.number
     for ctx in (c01, c02):
@@ -177,7 +180,7 @@ def test_a_ticket_served_offline_stays_served_whatever_arrives_later(hall) -> No
     synced(c02)
     go_offline(c02)
     # C02 knows the ticket and serves it by number while the link is down.
-    clerk2 = CLERK.__class__("clerk02", CLERK.role, "C02", "李娜")
+    clerk2 = Actor("clerk02", Role.clerk, "C02", "李娜")
     call_number(c02, clerk2, ticket.number)
     finish(c02, clerk2, rating=4)
     # Meanwhile, online, C01 calls it too and gives it up as a no-show later; then
@@ -253,15 +256,15 @@ def test_a_case_accepted_here_is_decided_there_and_collected_at_a_third_counter(
 
     # The third counter prints the licenses the reviewers' machine numbered.
     synced(c03)
-    documents = pickup_documents(c03, CLERK.__class__("clerk01", CLERK.role, "C03"), number)
+    documents = pickup_documents(c03, Actor("clerk01", Role.clerk, "C03"), number)
     licenses = [d.ref.number for d in documents if d.ref.kind.value == "license"]
     assert len(licenses) == 3 and all("-R01-" in n for n in licenses)
     assert stored_path(c03, digest).read_bytes() == scan.read_bytes()
     # Each counter signs with a key of its own; every counter verifies every other's.
-    admin = CLERK.__class__.as_operator("admin", "管理员")
+    admin = Actor.as_operator("admin", "管理员")
     for ctx in (c01, c03):
         init_keys(ctx, admin)
-    clerk03 = CLERK.__class__("clerk01", CLERK.role, "C03", "张敏")
+    clerk03 = Actor("clerk01", Role.clerk, "C03", "张敏")
     license_pdf = prepare_document(c03, clerk03, PrintKind.license, licenses[0])
     assert license_pdf.pdf.startswith(b"%PDF")
     with c03.uow() as s:
@@ -327,7 +330,7 @@ def test_scanned_files_resume_where_they_stopped_and_are_checked(hall, tmp_path)
 
 def test_a_refused_change_is_set_aside_and_the_rest_goes_on(hall) -> None:
     c01 = hall.counter("C01")
-    admin = CLERK.__class__.as_operator("admin", "管理员")
+    admin = Actor.as_operator("admin", "管理员")
     go_offline(c01)
     first, _ = issue_ticket(c01, CLERK, "A")
     with c01.uow() as s:  # a change the server cannot take: a ticket of no category
@@ -374,7 +377,7 @@ def test_a_case_accepted_on_an_old_credit_list_is_flagged_after_sync(hall) -> No
     assert "本机离线" in note and "11-23 09:30" in note
     number = accept_demo_case(c01, RESTAURANT_CASE, PERSON)  # commits for two items
     # Meanwhile the supervisor puts the restaurant on the dishonest list, on the server.
-    supervisor = CLERK.__class__.as_operator("super01", "刘洋")
+    supervisor = Actor.as_operator("super01", "刘洋")
     add_record(hall.server, supervisor, RESTAURANT_CASE.applicant, reason="虚假承诺")
     hall.clock.advance(timedelta(minutes=5))
     come_back(c01, hall.url)
@@ -407,7 +410,7 @@ def test_a_pull_leaves_a_change_waiting_here_alone(hall) -> None:
     ticket, _ = issue_ticket(c01, CLERK, "D")
     synced(c02)
     go_offline(c02)
-    clerk2 = CLERK.__class__("clerk02", CLERK.role, "C02", "李娜")
+    clerk2 = Actor("clerk02", Role.clerk, "C02", "李娜")
     call_number(c02, clerk2, ticket.number)  # waiting in C02's outbox
     # Online, the server's copy changes (the ticket is transferred to C05, say).
     with hall.server.engine.begin() as conn:
@@ -438,3 +441,49 @@ def test_the_counters_join_with_the_servers_accounts_and_catalog(hall) -> None:
     assert sync_status(c07).waiting >= 1  # the sign-in itself, to be pushed
     synced(c07)
     assert sync_status(c07).waiting == 0
+
+
+def test_a_counter_syncs_with_one_server_only(hall) -> None:
+    c01 = hall.counter("C01")
+    # The administrator points it at another hall's server (here: this one renamed).
+    with hall.server.engine.begin() as conn:
+        conn.execute(text("UPDATE sync_state SET value = '{\"id\": \"another\"}' "
+                          "WHERE name = 'hall_server'"))  # fmt: skip
+    before = hall.rows("SELECT count(*) FROM sync_receipt")
+    issue_ticket(c01, CLERK, "A")
+    report = sync_once(c01)
+    assert report.state is LinkState.incompatible and "另一台大厅服务器" in report.reason
+    assert hall.rows("SELECT count(*) FROM sync_receipt") == before  # nothing pushed
+
+
+def test_a_standalone_counters_file_does_not_join_a_server(hall, demo_ctx) -> None:
+    from hall.sync.link import ServerLink
+
+    demo_ctx.link = ServerLink(hall.url, None, hall.clock)
+    report = sync_once(demo_ctx)
+    assert report.state is LinkState.incompatible and "单机运行时建立" in report.reason
+    assert hall.rows("SELECT count(*) FROM sync_receipt") == [(0,)]
+    demo_ctx.link.close()
+
+
+def test_a_catalog_imported_at_a_counter_goes_to_the_server_and_every_counter(
+    hall, tmp_path
+) -> None:
+    from hall.services.catalog import import_catalog, read_catalog_file
+    from hall.services.setup import BUNDLED_CATALOG
+
+    c01, c02 = hall.counter("C01"), hall.counter("C02")
+    admin = Actor("admin", Role.admin, "C01", "管理员")
+    before = c02.catalog().version_id
+    data = json.loads(read_catalog_file(BUNDLED_CATALOG))
+    data["label"], data["published"] = "本地实施目录（2026年修订）", "2026-11-20"
+    revised = json.dumps(data, ensure_ascii=False).encode()
+    version, _ = import_catalog(c01, admin, revised, "2026.json")
+    assert version.number == 2
+    assert c01.catalog().version_id == version.id  # pulled at once
+    assert hall.rows("SELECT count(*) FROM catalog_version WHERE is_current") == [(1,)]
+    synced(c02)
+    assert c02.catalog().version_id == version.id != before
+    go_offline(c01)
+    with pytest.raises(Offline):
+        import_catalog(c01, admin, revised.replace(b"2026-11-20", b"2026-11-21"), "x.json")
