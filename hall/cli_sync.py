@@ -55,8 +55,15 @@ def cmd_server_init(args: argparse.Namespace, paths: Paths, settings: Settings) 
             admin_must_change=must_change,
             signing_key=False,  # each counter's documents are signed by its own key
         )
+        from hall.services.scans import scan_root
+        from hall.sync.files import upload_held
+
+        # The demo's scanned files were written here: the counters fetch them from the server.
+        uploaded = upload_held(ctx.engine, scan_root(ctx), ctx.clock.now)
     finally:
         ctx.close()
+    if uploaded:
+        print(_("已把{n}个扫描件上传到大厅服务器。").format(n=uploaded))
     if report.catalog_imported:
         print(_("已在大厅服务器上导入内置许可事项目录。"))
     if report.users_created:
@@ -125,6 +132,8 @@ def cmd_sync(args: argparse.Namespace, ctx: AppContext) -> int:
 def cmd_sync_status(args: argparse.Namespace, ctx: AppContext) -> int:
     from hall.services.sync import sync_status, waiting_changes
 
+    if ctx.link is not None:
+        ctx.link.check(time.monotonic())  # say how it stands now, not at start
     status = sync_status(ctx)
     changes = waiting_changes(ctx, limit=args.limit)
     if args.json:

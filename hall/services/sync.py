@@ -149,7 +149,9 @@ def sync_status(ctx: AppContext) -> SyncStatus:
         oldest_waiting_at=_as_datetime(oldest),
         pushed_at=datetime.fromisoformat(pushed) if pushed else None,
         pulled_at=datetime.fromisoformat(pulled) if pulled else None,
-        files_waiting=files.waiting_uploads(ctx.engine) if link is not None else 0,
+        files_waiting=(
+            files.waiting_uploads(ctx.engine, ctx.paths.data / "scans") if link is not None else 0
+        ),
     )
 
 

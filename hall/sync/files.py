@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -162,17 +162,33 @@ def _note(local: Engine, sha: str, **when: datetime) -> None:
         conn.execute(stmt.on_conflict_do_update(index_elements=["sha256"], set_=when))
 
 
-def waiting_uploads(local: Engine) -> int:
+def waiting_uploads(local: Engine, root: Path) -> int:
+    """Scanned files made here that have not gone up yet (one that came from another
+    counter and is not here yet is that counter's to send)."""
     with local.connect() as conn:
-        return int(
-            conn.scalar(
-                select(func.count())
-                .select_from(ScanFile)
-                .where(
-                    ScanFile.sha256.not_in(
-                        select(SyncFile.sha256).where(SyncFile.uploaded_at.is_not(None))
-                    )
+        shas = conn.scalars(
+            select(ScanFile.sha256).where(
+                ScanFile.sha256.not_in(
+                    select(SyncFile.sha256).where(SyncFile.uploaded_at.is_not(None))
                 )
             )
-            or 0
         )
+        return sum(1 for sha in shas if stored_at(root, sha).is_file())
+
+
+def upload_held(server: Engine, root: Path, now: Callable[[], datetime]) -> int:
+    """Send the scanned files that rows on the server name and that this machine holds
+    (the demo hall's, made where ``hall server init --demo`` ran). Returns how many."""
+    with server.connect() as conn:
+        shas = list(
+            conn.scalars(
+                select(ScanFile.sha256).where(ScanFile.sha256.not_in(select(FileBlob.sha256)))
+            )
+        )
+    sent = 0
+    for sha in shas:
+        path = stored_at(root, sha)
+        if path.is_file():
+            upload_file(server, path, sha, now())
+            sent += 1
+    return sent

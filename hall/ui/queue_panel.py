@@ -81,8 +81,9 @@ class QueuePanel(QDockWidget):
         self.ticket_label.setWordWrap(True)
         self.ticket_label.setTextFormat(Qt.TextFormat.PlainText)
         self.keys_label = QLabel(
-            _("Ctrl+F5 叫下一位 · Ctrl+Shift+F5 重呼 · Ctrl+F6 开始办理 · Ctrl+F7 办结评价 · "
-              "Ctrl+Shift+F7 未到 · Ctrl+F8 暂离 · Ctrl+Shift+F8 恢复 · Ctrl+Shift+T 转移")
+            _("Ctrl+F5 叫下一位 · Ctrl+Alt+F5 叫指定号 · Ctrl+Shift+F5 重呼 · "
+              "Ctrl+F6 开始办理 · Ctrl+F7 办结评价 · Ctrl+Shift+F7 未到 · Ctrl+F8 暂离 · "
+              "Ctrl+Shift+F8 恢复 · Ctrl+Shift+T 转移")
         )  # fmt: skip
         self.keys_label.setWordWrap(True)
         self.keys_label.setStyleSheet("color: #666;")

@@ -25,14 +25,15 @@ def admin_url() -> URL:
     return make_url(raw).set(drivername="postgresql")
 
 
-def _libpq(url: URL) -> str:
-    return url.render_as_string(hide_password=False)
+def libpq(url: URL | str) -> str:
+    """A libpq connection string (psycopg's) for a SQLAlchemy URL of any driver."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def _admin_connection(url: URL):  # type: ignore[no-untyped-def]
+def admin_connection(url: URL | str):  # type: ignore[no-untyped-def]
     import psycopg
 
-    return psycopg.connect(_libpq(url), autocommit=True, connect_timeout=3)
+    return psycopg.connect(libpq(url), autocommit=True, connect_timeout=3)
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def pg_url() -> Iterator[str]:
 
     admin = admin_url()
     try:
-        connection = _admin_connection(admin)
+        connection = admin_connection(admin)
     except psycopg.OperationalError as exc:
         if os.environ.get("CI"):
             raise
@@ -52,7 +53,13 @@ def pg_url() -> Iterator[str]:
     with connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield _libpq(admin.set(drivername="postgresql+psycopg", database=name))
+        yield admin.set(drivername="postgresql+psycopg", database=name).render_as_string(
+            hide_password=False
+        )
     finally:
-        with _admin_connection(admin) as connection:
+        with admin_connection(admin) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# The sync fault tests' fixtures (tests/pg/sync_support.py), for every module here.
+from .sync_support import fault_proxy, hall_url, seeded_template, small_batches  # noqa: E402, F401
