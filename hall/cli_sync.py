@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import os
 import sys
 import time
@@ -19,6 +20,8 @@ from hall.core.i18n import _
 from hall.core.paths import Paths
 from hall.core.settings import Settings, effective_server_url
 from hall.services.context import AppContext
+
+log = logging.getLogger(__name__)
 
 
 def _server_url(args: argparse.Namespace, settings: Settings) -> str:
@@ -95,6 +98,8 @@ def _when(ctx: AppContext, at: datetime | None) -> str:
 def _report_line(ctx: AppContext, report: Any) -> str:
     from hall.sync.link import LinkState
 
+    if report.state is LinkState.incompatible:
+        return _("无法同步：{reason}").format(reason=report.reason)
     if report.state is not LinkState.online:
         return _("离线：{reason}").format(reason=report.reason)
     parts = [
@@ -119,10 +124,20 @@ def cmd_sync(args: argparse.Namespace, ctx: AppContext) -> int:
     if args.sync_command == "status":
         return cmd_sync_status(args, ctx)
     while True:
-        report = sync_once(ctx)
-        print(_report_line(ctx, report), flush=True)
         if args.once:
+            report = sync_once(ctx)
+            print(_report_line(ctx, report), flush=True)
             return 0 if report.state is LinkState.online else 1
+        try:
+            print(_report_line(ctx, sync_once(ctx)), flush=True)
+        except KeyboardInterrupt:
+            return 0
+        except HallError as exc:  # kept running: the next round may go through
+            print(_("同步出错：{error}").format(error=exc.message), file=sys.stderr, flush=True)
+        except Exception as exc:  # logged whole; a counter without a window keeps syncing
+            log.exception("sync round failed")
+            print(_("同步出错（{kind}），详情已记入日志。").format(kind=type(exc).__name__),
+                  file=sys.stderr, flush=True)  # fmt: skip
         try:
             time.sleep(args.interval)
         except KeyboardInterrupt:
@@ -130,7 +145,8 @@ def cmd_sync(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def cmd_sync_status(args: argparse.Namespace, ctx: AppContext) -> int:
-    from hall.services.sync import sync_status, waiting_changes
+    from hall.services.sync import sync_status
+    from hall.services.sync_changes import waiting_changes
 
     if ctx.link is not None:
         ctx.link.check(time.monotonic())  # say how it stands now, not at start
@@ -176,7 +192,7 @@ def cmd_sync_status(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def cmd_sync_retry(args: argparse.Namespace, ctx: AppContext) -> int:
-    from hall.services.sync import retry_change
+    from hall.services.sync_changes import retry_change
 
     retry_change(ctx, acting_actor(ctx, args), args.seq)
     print(_("变更 #{seq} 已重新排入同步队列。").format(seq=args.seq))
@@ -184,7 +200,7 @@ def cmd_sync_retry(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def cmd_sync_escalate(args: argparse.Namespace, ctx: AppContext) -> int:
-    from hall.services.sync import escalate_change
+    from hall.services.sync_changes import escalate_change
 
     escalate_change(ctx, acting_actor(ctx, args), args.seq, args.note)
     print(_("变更 #{seq} 已标记为上报。").format(seq=args.seq))

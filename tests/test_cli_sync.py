@@ -31,7 +31,29 @@ def test_a_standalone_hall_has_nothing_to_sync(hall, capsys) -> None:
     assert code == 1 and "没有配置大厅服务器" in err
 
 
+def joined(folder) -> None:
+    """Make the test's folder a counter that synced with a hall server once."""
+    from hall.sync.push import set_state
+
+    ctx = open_context(resolve_paths())
+    set_state(ctx.engine, "pull_cursor", {"xid": 1000, "pulled_at": "2026-11-23T01:00:00+00:00"})
+    set_state(ctx.engine, "hall_server", {"id": "the-hall"})
+    ctx.close()
+
+
+def test_a_standalone_hall_pointed_at_a_server_is_told_why_it_cannot_join(
+    hall, capsys, monkeypatch
+) -> None:
+    monkeypatch.setenv("HALL_SERVER_URL", DEAD)
+    code, out, _err = run(capsys, "sync", "--once")
+    assert code == 1 and out.startswith("无法同步：") and "单机运行时建立" in out
+    assert "新建数据文件夹" in out
+    status = json.loads(run(capsys, "sync", "status", "--json")[1])
+    assert status["state"] == "incompatible" and status["waiting"] >= 2  # nothing lost
+
+
 def test_offline_the_counter_says_so_and_lists_what_waits(hall, capsys, monkeypatch) -> None:
+    joined(hall)
     monkeypatch.setenv("HALL_SERVER_URL", DEAD)
     code, out, _err = run(capsys, "sync", "--once")
     assert code == 1 and out.startswith("离线：")

@@ -52,12 +52,15 @@ def make_engine(
         # by code); each is used by one thread at a time, so pysqlite's same-thread check
         # is off. Whoever changes a connection's pragmas puts them back (see migrate.py).
         engine = create_engine(
-            parsed, poolclass=QueuePool, connect_args={"check_same_thread": False}
+            parsed,
+            poolclass=QueuePool,
+            connect_args={"check_same_thread": False},
+            hide_parameters=True,  # errors are logged: no ID number or hash in the log
         )
         event.listen(engine, "connect", _apply_pragmas)
         event.listen(engine, "begin", _begin)
         return engine
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     if pool_size is not None:
         options["pool_size"] = pool_size
     if connect_timeout is not None:

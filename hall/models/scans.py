@@ -5,17 +5,32 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hall.models.base import Base, UUIDKey
 
+#: A file's row id is made from its content, so that two counters that scan the same
+#: paper while offline make the same row (the server's unique SHA-256 never refuses it).
+SCAN_NAMESPACE = uuid.UUID("0b9f3c52-7d1e-4a6b-9e2f-5c8d1a7b3e64")
 
-class ScanFile(UUIDKey, Base):
+
+def scan_file_id(sha256: str) -> uuid.UUID:
+    return uuid.uuid5(SCAN_NAMESPACE, sha256)
+
+
+def _id_from_sha(context: Any) -> uuid.UUID:
+    return scan_file_id(context.get_current_parameters()["sha256"])
+
+
+class ScanFile(Base):
     """One file's content, kept once however many materials refer to it."""
 
     __tablename__ = "scan_file"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=_id_from_sha)
 
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     size: Mapped[int]

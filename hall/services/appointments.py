@@ -151,7 +151,6 @@ def available_slots(ctx: AppContext, letter: str, day: date) -> list[Slot]:
         return _slots(ctx, session, find_category(session, letter), day)
 
 
-@queue_side
 def next_bookable_days(ctx: AppContext, count: int = 10) -> list[date]:
     """The next ``count`` working days from today on (the calendar's holidays skipped)."""
     days: list[date] = []

@@ -219,7 +219,7 @@ def open_context(
     if upgrade and not quick.sqlite_is_current(paths.database):
         migrated = migrate.upgrade(engine, sqlite_path=paths.database, backups=paths.backups)
     clock = clock or SystemClock(hall_zone(settings))
-    return AppContext(
+    ctx = AppContext(
         paths,
         settings,
         clock,
@@ -228,6 +228,11 @@ def open_context(
         migrated=migrated,
         link=server_link(paths, settings, clock),
     )
+    if ctx.link is not None:
+        from hall.services.sync import bind_link
+
+        bind_link(ctx)
+    return ctx
 
 
 def server_link(paths: Paths, settings: Settings, clock: Clock) -> ServerLink | None:

@@ -22,7 +22,6 @@ from hall.services.cases import find_case
 from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.permissions import Permission, guarded
-from hall.services.routing import queue_side
 
 # The categories a new hall starts with (the administrator changes them later).
 DEFAULT_CATEGORIES = (
@@ -88,9 +87,9 @@ def category_views(session: Session) -> list[CategoryView]:
     return [category_view(r) for r in rows]
 
 
-@queue_side
 def list_categories(ctx: AppContext) -> list[CategoryView]:
-    """The hall's service categories, in their order."""
+    """The hall's service categories, in their order (this counter's copy: the hall
+    server owns them and every counter pulls them)."""
     with ctx.uow() as session:
         return category_views(session)
 

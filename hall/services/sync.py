@@ -2,10 +2,9 @@
 
 :func:`sync_once` is one round: ask the server, send the scanned files and the outbox,
 pull what the others did, fetch the files their rows name, then run again the credit
-checks made on an old copy of the list (``sync_checks``). :func:`sync_status` and
-:func:`waiting_changes` say what waits and why; a change the server refused is set aside
-and an administrator retries or escalates it (:func:`retry_change`,
-:func:`escalate_change`).
+checks made on an old copy of the list (``sync_checks``). :func:`sync_status` says how
+the link stands and how much waits; the changes themselves, and what an administrator
+does with a refused one, are in ``sync_changes``.
 """
 
 from __future__ import annotations
@@ -19,15 +18,12 @@ from datetime import datetime
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
-from hall.core.errors import HallError, NotFound, Offline, ValidationError
+from hall.core.errors import HallError, Offline
 from hall.core.i18n import _
 from hall.models import OutboxEntry, SyncState, User
-from hall.services.audit import Actor, record
 from hall.services.changes import Changes
 from hall.services.context import AppContext
-from hall.services.permissions import Permission, guarded
 from hall.sync import files, pull, push
 from hall.sync.link import LinkState, is_connection_error
 from hall.sync.rules import Owner, rule
@@ -64,43 +60,6 @@ class SyncStatus:
             "pushed_at": self.pushed_at.isoformat() if self.pushed_at else None,
             "pulled_at": self.pulled_at.isoformat() if self.pulled_at else None,
             "files_waiting": self.files_waiting,
-        }
-
-
-@dataclass(frozen=True)
-class WaitingChange:
-    seq: int
-    created_at: datetime
-    action: str
-    entity: str
-    entity_id: str
-    rows: int
-    attempts: int
-    last_tried_at: datetime | None
-    last_error: str
-    set_aside_at: datetime | None
-    escalated_at: datetime | None
-    escalated_by: str
-    escalation_note: str
-
-    def to_json(self) -> dict[str, object]:
-        def iso(value: datetime | None) -> str | None:
-            return value.isoformat() if value else None
-
-        return {
-            "seq": self.seq,
-            "created_at": self.created_at.isoformat(),
-            "action": self.action,
-            "entity": self.entity,
-            "entity_id": self.entity_id,
-            "rows": self.rows,
-            "attempts": self.attempts,
-            "last_tried_at": iso(self.last_tried_at),
-            "last_error": self.last_error,
-            "set_aside_at": iso(self.set_aside_at),
-            "escalated_at": iso(self.escalated_at),
-            "escalated_by": self.escalated_by,
-            "escalation_note": self.escalation_note,
         }
 
 
@@ -164,35 +123,6 @@ def _as_datetime(value: object) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def waiting_changes(ctx: AppContext, *, limit: int = 1000) -> list[WaitingChange]:
-    """The changes not yet on the hall server, set-aside ones first, then oldest first."""
-    with ctx.uow() as session:
-        rows = session.scalars(
-            select(OutboxEntry)
-            .where(OutboxEntry.sent_at.is_(None))
-            .order_by(OutboxEntry.set_aside_at.is_(None), OutboxEntry.seq)
-            .limit(limit)
-        )
-        return [
-            WaitingChange(
-                r.seq,
-                r.created_at,
-                str(r.payload.get("action", "")),
-                r.entity,
-                r.entity_id,
-                len(r.payload.get("rows", ())),
-                r.attempts,
-                r.last_tried_at,
-                r.last_error,
-                r.set_aside_at,
-                r.escalated_at,
-                r.escalated_by,
-                r.escalation_note,
-            )
-            for r in rows
-        ]
-
-
 def sync_once(ctx: AppContext, *, progress: Callable[[str], None] | None = None) -> SyncReport:
     """One round with the hall server. Never raises for a server that is gone or
     incompatible: the report says so and the counter goes on offline. Raises
@@ -212,7 +142,7 @@ def sync_once(ctx: AppContext, *, progress: Callable[[str], None] | None = None)
         link.lost(exc, time.monotonic())
         return SyncReport(LinkState.offline, link.status().reason)
     if problem:
-        log.warning("not syncing with %s: %s", link.display, problem)
+        link.refuse(problem, time.monotonic())
         return SyncReport(LinkState.incompatible, problem)
     origin = ctx.counter or "?"
     root = ctx.paths.data / "scans"
@@ -272,9 +202,11 @@ SERVER_ID = "hall_server"
 
 
 def _identity_problem(ctx: AppContext, server: Engine) -> str:
-    """Why this counter must not sync with ``server`` (empty: it may)."""
+    """Why this counter must not sync with ``server`` (empty: it may). The first round
+    with a server binds the counter to it (``ServerLink.expected_id``)."""
     from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+    assert ctx.link is not None
     with server.begin() as conn:  # a server set up before it had one gets it now
         conn.execute(
             pg_insert(SyncState)
@@ -286,22 +218,41 @@ def _identity_problem(ctx: AppContext, server: Engine) -> str:
         )
     mine = push.get_state(ctx.engine, SERVER_ID)
     if mine:
-        if mine.get("id") != theirs.get("id"):
-            return _(
-                "本机此前与另一台大厅服务器同步，不能与 {server} 同步（两台服务器的记录"
-                "无法合并）。请为本机新建数据文件夹后运行 hall init 加入这台服务器。"
-            ).format(server=ctx.server)
-        return ""
+        ctx.link.expected_id = mine.get("id")
+        return "" if mine.get("id") == theirs.get("id") else ctx.link.another_server()
+    problem = standalone_problem(ctx)
+    if problem:
+        ctx.link.forbidden = problem
+        return problem
+    push.set_state(ctx.engine, SERVER_ID, theirs)
+    ctx.link.expected_id = theirs.get("id")
+    return ""
+
+
+def standalone_problem(ctx: AppContext) -> str:
+    """Why this counter's file cannot join a hall server: it was a hall of its own (it
+    has accounts and work, and was never synced). Empty when it may."""
     with ctx.uow() as session:
         standalone = session.scalar(select(User.id).limit(1)) is not None
-    if standalone and not pull.cursor_state(ctx.engine):
-        return _(
-            "本机的数据库是单机运行时建立的（已有账号和记录），不能直接加入大厅服务器："
-            "两边的目录、账号和编号会冲突。请为本机新建数据文件夹（HALL_DATA_DIR）后"
-            "运行 hall init 加入；本机原有的数据仍在原文件夹中。"
-        )
-    push.set_state(ctx.engine, SERVER_ID, theirs)
-    return ""
+    if not standalone or pull.cursor_state(ctx.engine):
+        return ""
+    return _(
+        "本机的数据库是单机运行时建立的（已有账号和记录），不能直接加入大厅服务器："
+        "两边的目录、账号和编号会冲突。请为本机新建数据文件夹（HALL_DATA_DIR）后"
+        "运行 hall init 加入；本机原有的数据仍在原文件夹中。"
+    )
+
+
+def bind_link(ctx: AppContext) -> None:
+    """Tell a new link which server this counter syncs with, or that it must not: so that
+    not even the queue goes to another hall's server before the first round."""
+    if ctx.link is None:
+        return
+    mine = push.get_state(ctx.engine, SERVER_ID)
+    if mine:
+        ctx.link.expected_id = mine.get("id")
+    else:
+        ctx.link.forbidden = standalone_problem(ctx)
 
 
 def _files(step, ctx: AppContext, server, root) -> files.FileResult:  # type: ignore[no-untyped-def]
@@ -351,44 +302,3 @@ def join_server(ctx: AppContext) -> SyncReport:
     if report.state is not LinkState.online:
         raise Offline(_("无法从大厅服务器取得数据：{reason}").format(reason=report.reason))
     return report
-
-
-def _entry(session: Session, seq: int) -> OutboxEntry:
-    row = session.get(OutboxEntry, seq)
-    if row is None or row.sent_at is not None:
-        raise NotFound(_("没有待同步的变更 #{seq}。").format(seq=seq))
-    return row
-
-
-@guarded(Permission.change_settings)
-def retry_change(ctx: AppContext, actor: Actor, seq: int) -> Changes:
-    """Put a set-aside change back in line: the next round sends it again."""
-    with ctx.uow(write=True) as session:
-        row = _entry(session, seq)
-        if row.set_aside_at is None:
-            raise ValidationError(_("变更 #{seq} 没有被搁置，无需重试。").format(seq=seq))
-        before = {"set_aside_at": row.set_aside_at, "last_error": row.last_error}
-        row.set_aside_at = None
-        record(session, ctx.clock, actor, "sync.retry", "outbox_entry", str(seq), before=before)
-    return Changes(settings=True)
-
-
-@guarded(Permission.change_settings)
-def escalate_change(ctx: AppContext, actor: Actor, seq: int, note: str) -> Changes:
-    """Mark a set-aside change as handed on (to the hall server's administrator, or the
-    supplier), with a note saying to whom and why; it stays listed until it is sent."""
-    note = note.strip()
-    if not note:
-        raise ValidationError(_("请写明上报给谁、为什么。"), field="note")
-    with ctx.uow(write=True) as session:
-        row = _entry(session, seq)
-        row.escalated_at, row.escalated_by, row.escalation_note = (
-            ctx.clock.now(),
-            actor.username,
-            note[:1000],
-        )
-        record(
-            session, ctx.clock, actor, "sync.escalate", "outbox_entry", str(seq),
-            after={"note": note, "error": row.last_error},
-        )  # fmt: skip
-    return Changes(settings=True)

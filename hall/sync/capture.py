@@ -14,6 +14,7 @@ server (the queue while online) is already where it has to be.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,36 +47,58 @@ def keeps_outbox(session: Session) -> bool:
 def _collect(session: Session, _flush_context: Any) -> None:
     if not keeps_outbox(session):
         return
-    changed: dict[tuple[str, str], tuple[object, bool]] = session.info.setdefault(CHANGED, {})
-    for obj, deleted in (
-        *((o, False) for o in session.new),
-        *((o, False) for o in session.dirty),
-        *((o, True) for o in session.deleted),
+    changed: dict[tuple[str, str], _Seen] = session.info.setdefault(CHANGED, {})
+    for obj, kind in (
+        *((o, "new") for o in session.new),
+        *((o, "dirty") for o in session.dirty),
+        *((o, "deleted") for o in session.deleted),
     ):
         state = sa_inspect(obj)
         name = state.mapper.local_table.name
         if not is_replicated(name):
             continue
-        if not deleted and obj in session.dirty and not session.is_modified(obj):
+        if kind == "dirty" and not session.is_modified(obj):
             continue
         key = (name, "|".join(str(v) for v in state.mapper.primary_key_from_instance(obj)))
-        if deleted:
-            changed[key] = (obj, True)
+        seen = changed.get(key)
+        if kind == "deleted":
+            changed[key] = _Seen(obj, True, None)
+        elif kind == "new" or (seen is not None and seen.columns is None):
+            changed[key] = _Seen(obj, False, None)  # made in this transaction: whole
         else:
-            changed.setdefault(key, (obj, False))
+            columns = {
+                attr.columns[0].name
+                for attr in state.mapper.column_attrs
+                if state.attrs[attr.key].history.has_changes()
+            }
+            if seen is not None and seen.columns is not None:
+                columns |= seen.columns
+            changed[key] = _Seen(obj, False, columns)
+
+
+@dataclass
+class _Seen:
+    """A replicated row this transaction touched: deleted, or changed in ``columns``
+    (None: made here, whole)."""
+
+    obj: object
+    deleted: bool
+    columns: set[str] | None
 
 
 def _complete(session: Session) -> None:
     if not keeps_outbox(session):
         return
     session.flush()
-    changed: dict[tuple[str, str], tuple[object, bool]] = session.info.get(CHANGED, {})
+    changed: dict[tuple[str, str], _Seen] = session.info.get(CHANGED, {})
     if not changed:
         return
     entry: OutboxEntry | None = session.info.get(ENTRY)
     rows: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
-    captured = {key: row_entry(obj, deleted) for key, (obj, deleted) in changed.items()}
+    captured = {
+        key: row_entry(seen.obj, seen.deleted, seen.columns) for key, seen in changed.items()
+    }
     if entry is not None:
         for row in entry.payload.get("rows", []):  # the action's own order comes first
             key = _payload_key(row)
@@ -104,19 +127,26 @@ def _complete(session: Session) -> None:
     session.flush()
 
 
-def row_entry(obj: object, deleted: bool) -> dict[str, Any]:
-    """One row of an outbox payload: the table and its values (or, deleted, its key)."""
+def row_entry(obj: object, deleted: bool, columns: set[str] | None = None) -> dict[str, Any]:
+    """One row of an outbox payload: the table and its values (or, deleted, its key).
+    ``columns``: the ones this action changed in a row that existed before. The push
+    writes only those over the server's row (an account's failed sign-in count, not its
+    password or its role, which the administrator may have changed meanwhile); the whole
+    row still travels, for a server that does not have it yet."""
     state = sa_inspect(obj)
     name = state.mapper.local_table.name
     if deleted:
         pk = state.mapper.primary_key_from_instance(obj)
-        columns = [c.name for c in state.mapper.local_table.primary_key.columns]
+        names = [c.name for c in state.mapper.local_table.primary_key.columns]
         return {
             "table": name,
             "delete": True,
-            "values": jsonable(dict(zip(columns, pk, strict=True))),
+            "values": jsonable(dict(zip(names, pk, strict=True))),
         }
-    return {"table": name, "values": row_values(obj)}
+    entry: dict[str, Any] = {"table": name, "values": row_values(obj)}
+    if columns is not None:
+        entry["columns"] = sorted(columns)
+    return entry
 
 
 def _payload_key(row: dict[str, Any]) -> tuple[str, str]:

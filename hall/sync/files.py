@@ -60,7 +60,12 @@ def upload(local: Engine, server: Engine, root: Path, now: Callable[[], datetime
             if not path.is_file():  # came from elsewhere and not fetched yet: not ours
                 missing.append(sha)
                 continue
-            upload_file(server, path, sha, now())
+            try:
+                upload_file(server, path, sha, now())
+            except (OSError, ValueError) as exc:  # unreadable, or changed on disk
+                log.warning("scanned file %s not sent: %s", sha, exc)
+                missing.append(sha)
+                continue  # the others go on; this one is tried again next round
             uploaded += 1
         _note(local, sha, uploaded_at=now())
     return FileResult(uploaded=uploaded, missing=tuple(missing))
@@ -123,7 +128,12 @@ def download(local: Engine, server: Engine, root: Path, now: Callable[[], dateti
         if chunks is None:  # not whole on the server yet (its counter is offline)
             missing.append(sha)
             continue
-        download_file(server, target, sha, int(chunks))
+        try:
+            download_file(server, target, sha, int(chunks))
+        except (OSError, ValueError) as exc:  # a full disk, a damaged chunk
+            log.warning("scanned file %s not fetched: %s", sha, exc)
+            missing.append(sha)
+            continue
         _note(local, sha, downloaded_at=now())
         downloaded += 1
     return FileResult(downloaded=downloaded, missing=tuple(missing))

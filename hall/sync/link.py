@@ -75,11 +75,35 @@ def server_engine(
     return make_engine(url, pool_size=pool_size, connect_timeout=connect_timeout)
 
 
+#: SQLSTATEs of a server that went away under a session (admin shutdown, crash, starting
+#: up or shutting down); class 08 is the connection's own.
+_GONE = {"57P01", "57P02", "57P03"}
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
+
+
 def is_connection_error(exc: BaseException) -> bool:
-    """Whether a database error means the server is gone (not that it refused a row)."""
+    """Whether a database error means the server is gone (not that it refused a row, or
+    that a deadlock or a cancelled statement asks for the work to be tried again)."""
     if not isinstance(exc, DBAPIError):
         return False
-    return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
+    if exc.connection_invalidated:
+        return True
+    state = _sqlstate(exc)
+    if state is None:  # the client's own failure: no answer from the server at all
+        return isinstance(exc, OperationalError | InterfaceError)
+    return state.startswith("08") or state in _GONE
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A deadlock, a serialization failure, a lock or statement timeout: the server is
+    there and nothing was refused; the same work is simply tried again later."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    state = _sqlstate(exc) or ""
+    return state.startswith("40") or state in {"55P03", "57014"}
 
 
 class ServerLink:
@@ -96,6 +120,11 @@ class ServerLink:
         self._reason = _("尚未连接大厅服务器。")
         self._failures = 0
         self._next_probe = 0.0  # monotonic seconds; 0: probe at once
+        #: The identity of the one server this counter syncs with (None: not yet known).
+        self.expected_id: str | None = None
+        #: Why this counter must never work with a server (a standalone file): empty if
+        #: it may.
+        self.forbidden = ""
 
     @property
     def display(self) -> str:
@@ -132,11 +161,21 @@ class ServerLink:
         return self.online or monotonic_now >= self._next_probe
 
     def check(self, monotonic_now: float = 0.0) -> LinkStatus:
-        """Ask the server whether it answers and has this program's schema."""
+        """Ask the server whether it answers, has this program's schema and is the one
+        this counter syncs with."""
+        if self.forbidden:
+            self._set(LinkState.incompatible, self.forbidden, monotonic_now)
+            return self.status()
+        identity = None
         try:
             engine = self.engine()
             with engine.connect() as conn:
                 revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                if revision == migrate.HEAD and self.expected_id is not None:
+                    value = conn.execute(
+                        text("SELECT value FROM sync_state WHERE name = 'hall_server'")
+                    ).scalar()
+                    identity = (value or {}).get("id")
         except ValidationError as exc:
             self._set(LinkState.incompatible, exc.message, monotonic_now)
             return self.status()
@@ -150,7 +189,9 @@ class ServerLink:
                     monotonic_now,
                 )
             return self.status()
-        if revision == migrate.HEAD:
+        if revision == migrate.HEAD and self.expected_id not in (None, identity):
+            self._set(LinkState.incompatible, self.another_server(), monotonic_now)
+        elif revision == migrate.HEAD:
             self._set(LinkState.online, "", monotonic_now)
         elif revision is not None and revision not in migrate.known_revisions():
             self._set(
@@ -171,6 +212,18 @@ class ServerLink:
                 monotonic_now,
             )
         return self.status()
+
+    def another_server(self) -> str:
+        return _(
+            "本机此前与另一台大厅服务器同步，不能与 {server} 同步（两台服务器的记录"
+            "无法合并）。请为本机新建数据文件夹后运行 hall init 加入这台服务器。"
+        ).format(server=self.display)
+
+    def refuse(self, reason: str, monotonic_now: float = 0.0) -> None:
+        """The server answers but this counter must not work with it (another hall's
+        server, a standalone file): nothing goes there, the queue included."""
+        log.warning("hall server %s refused: %s", self.display, reason)
+        self._set(LinkState.incompatible, reason, monotonic_now)
 
     def lost(self, exc: BaseException, monotonic_now: float = 0.0) -> None:
         """The server stopped answering (seen by whoever was using it)."""

@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from hall.core.i18n import _
 from hall.models import AuditEntry, AuditHead, Base, OutboxEntry, SyncReceipt, SyncState
 from hall.sync.codec import decode, jsonable, table, values_key
-from hall.sync.link import is_connection_error
+from hall.sync.link import is_connection_error, is_transient
 from hall.sync.rules import rule
 
 log = logging.getLogger(__name__)
@@ -121,6 +121,9 @@ def apply_batch(server: Engine, entries: Sequence[_Entry], origin: str, at: date
     """Apply ``entries`` in one server transaction; returns the refused ones' reasons."""
     errors: dict[uuid.UUID, str] = {}
     with server.connect() as conn, conn.begin():
+        # One push per counter at a time (its window and a `hall sync` beside it): the
+        # second waits, then finds the first one's receipts and skips those entries.
+        conn.execute(select(func.pg_advisory_xact_lock(func.hashtext("hall-push:" + origin))))
         conn.execute(select(func.set_config("hall.origin", origin[:16], True)))
         ids = [e.id for e in entries]
         done = set(conn.scalars(select(SyncReceipt.entry_id).where(SyncReceipt.entry_id.in_(ids))))
@@ -129,7 +132,7 @@ def apply_batch(server: Engine, entries: Sequence[_Entry], origin: str, at: date
             with conn.begin_nested():
                 _apply_rows(conn, todo)
         except (DBAPIError, *_UNREADABLE) as exc:
-            if is_connection_error(exc):
+            if is_connection_error(exc) or is_transient(exc):
                 raise
             log.info("batch refused (%s); applying its entries one by one", exc)
             for entry in todo:
@@ -137,7 +140,7 @@ def apply_batch(server: Engine, entries: Sequence[_Entry], origin: str, at: date
                     with conn.begin_nested():
                         _apply_rows(conn, [entry])
                 except (DBAPIError, *_UNREADABLE) as one:
-                    if is_connection_error(one):
+                    if is_connection_error(one) or is_transient(one):
                         raise
                     errors[entry.id] = _refusal(one)
                     log.warning("outbox entry %s refused by the server: %s", entry.seq, one)
@@ -169,7 +172,7 @@ def _apply_rows(conn: Connection, entries: Iterable[_Entry]) -> None:
     """Upsert every row of ``entries``: the last value of each row wins, tables in
     dependency order (so a case goes before its sub-cases), one statement per table and
     set of columns; deletes after, children first."""
-    upserts: dict[str, dict[str, dict[str, Any]]] = {}
+    upserts: dict[str, dict[str, tuple[dict[str, Any], frozenset[str] | None]]] = {}
     deletes: dict[str, dict[str, dict[str, Any]]] = {}
     for entry in entries:
         for row in entry.rows:
@@ -180,9 +183,13 @@ def _apply_rows(conn: Connection, entries: Iterable[_Entry]) -> None:
             if row.get("delete"):
                 upserts.get(name, {}).pop(key, None)
                 deletes.setdefault(name, {})[key] = values
-            else:
-                deletes.get(name, {}).pop(key, None)
-                upserts.setdefault(name, {})[key] = values
+                continue
+            deletes.get(name, {}).pop(key, None)
+            columns = frozenset(row["columns"]) if "columns" in row else None
+            before = upserts.setdefault(name, {}).get(key)
+            if before is not None and columns is not None:  # changed twice: both count
+                columns = None if before[1] is None else before[1] | columns
+            upserts[name][key] = (values, columns)
     rank = _rank()
     for name in sorted(upserts, key=rank.__getitem__):
         _upsert(conn, table(name), list(upserts[name].values()))
@@ -194,16 +201,23 @@ def _apply_rows(conn: Connection, entries: Iterable[_Entry]) -> None:
             conn.execute(delete(t).where(and_(*(c == typed[c.name] for c in pk))))
 
 
-def _upsert(conn: Connection, t: Table, rows: list[dict[str, Any]]) -> None:
-    groups: dict[frozenset[str], list[dict[str, Any]]] = {}
-    for values in rows:
+def _upsert(
+    conn: Connection, t: Table, rows: list[tuple[dict[str, Any], frozenset[str] | None]]
+) -> None:
+    """Insert each row, or write over the server's row the columns the counter changed
+    (all of them for a row it made). The server's row stays as it is where the table's
+    ``keep_on_server`` rule says so; such rows are touched, so that the pull brings the
+    server's state back to the counter that pushed an older one."""
+    groups: dict[tuple[frozenset[str], frozenset[str] | None], list[dict[str, Any]]] = {}
+    for values, columns in rows:
         typed = decode(t.name, values)
-        groups.setdefault(frozenset(typed), []).append(typed)
+        groups.setdefault((frozenset(typed), columns), []).append(typed)
     keep = rule(t.name).keep_on_server
     pk = [c.name for c in t.primary_key.columns]
-    for columns, params in groups.items():
+    for (present, columns), params in groups.items():
         stmt = pg_insert(t)
-        changing = {c: stmt.excluded[c] for c in sorted(columns) if c not in pk}
+        written = present if columns is None else present & columns
+        changing = {c: stmt.excluded[c] for c in sorted(written) if c not in pk}
         if not changing:
             conn.execute(stmt.on_conflict_do_nothing(index_elements=pk), params)
             continue
@@ -211,6 +225,10 @@ def _upsert(conn: Connection, t: Table, rows: list[dict[str, Any]]) -> None:
         conn.execute(
             stmt.on_conflict_do_update(index_elements=pk, set_=changing, where=where), params
         )
+        if keep and len(pk) == 1:
+            ids = [p[pk[0]] for p in params]
+            column = t.c[pk[0]]
+            conn.execute(update(t).where(column.in_(ids)).values({pk[0]: column}))
 
 
 def _mark(local: Engine, entries: Sequence[_Entry], outcome: _Outcome, at: datetime) -> None:

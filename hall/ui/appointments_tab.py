@@ -4,6 +4,7 @@ move or cancel. A booking prints its slip."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -39,10 +40,11 @@ from hall.services.audit import Actor
 from hall.services.changes import Changes
 from hall.services.context import AppContext
 from hall.services.documents import PrintKind
-from hall.services.queue import CategoryView
+from hall.services.queue import CategoryView, TicketView
 from hall.ui.bus import ChangeBus
 from hall.ui.documents_ui import open_preview
-from hall.ui.errors import show_error
+from hall.ui.errors import error_text, show_error
+from hall.ui.tasks import run_task
 from hall.ui.widgets import message_label, named
 
 ROLE = Qt.ItemDataRole.UserRole
@@ -107,17 +109,19 @@ class AppointmentsTab(QWidget):
         self.category.currentIndexChanged.connect(lambda _i: self.refresh())
 
     def reload_days(self) -> None:
-        self.day.blockSignals(True)
-        self.day.clear()
-        try:
-            days = next_bookable_days(self.ctx)
-        except HallError as exc:
-            self.message.setText(exc.message)
-            days = []
-        for d in days:
-            self.day.addItem(f"{d.isoformat()}（{_('周')}{_(_WEEKDAYS[d.weekday()])}）", d)
-        self.day.blockSignals(False)
-        self.refresh()
+        """The bookable days, read in the background (on the hall server while it
+        answers: a dead network never freezes the desk)."""
+        ctx = self.ctx
+
+        def done(days: list[date]) -> None:
+            self.day.blockSignals(True)
+            self.day.clear()
+            for d in days:
+                self.day.addItem(f"{d.isoformat()}（{_('周')}{_(_WEEKDAYS[d.weekday()])}）", d)
+            self.day.blockSignals(False)
+            self.refresh()
+
+        self._run(lambda: next_bookable_days(ctx), done, quiet=True)
 
     def prefill(self, name: str, phone: str, code: str) -> None:
         self.name.setText(name)
@@ -131,28 +135,34 @@ class AppointmentsTab(QWidget):
 
     def refresh(self) -> None:
         """The chosen day's slots, and the appointments of every bookable day (a few
-        dozen rows: read at once). The appointment chosen stays chosen, so that it can
-        be moved to a slot of another day."""
+        dozen rows: read at once, in the background). The appointment chosen stays
+        chosen, so that it can be moved to a slot of another day."""
         day, letter = self._chosen_day(), self.category.currentData()
-        chosen = self.booked.currentItem()
-        keep = chosen.data(ROLE) if chosen is not None else None
-        self.slots.clear()
-        self.booked.clear()
         if day is None or letter is None:
+            self.slots.clear()
+            self.booked.clear()
             return
         days = [self.day.itemData(n) for n in range(self.day.count())]
-        try:
-            slots = available_slots(self.ctx, letter, day)
-            booked = [a for d in days for a in day_appointments(self.ctx, d)]
-        except HallError as exc:
-            self.message.setText(exc.message)
-            return
-        for slot in slots:
-            self._add_slot(slot)
-        for a in booked:
-            self._add_booked(a)
-            if a.number == keep:
-                self.booked.setCurrentRow(self.booked.count() - 1)
+        ctx = self.ctx
+
+        def read() -> tuple[list[Slot], list[AppointmentView]]:
+            slots = available_slots(ctx, letter, day)
+            return slots, [a for d in days for a in day_appointments(ctx, d)]
+
+        def done(result: tuple[list[Slot], list[AppointmentView]]) -> None:
+            chosen = self.booked.currentItem()
+            keep = chosen.data(ROLE) if chosen is not None else None
+            self.slots.clear()
+            self.booked.clear()
+            slots, booked = result
+            for slot in slots:
+                self._add_slot(slot)
+            for a in booked:
+                self._add_booked(a)
+                if a.number == keep:
+                    self.booked.setCurrentRow(self.booked.count() - 1)
+
+        self._run(read, done, quiet=True)
 
     def _add_slot(self, slot: Slot) -> None:
         text = _("{label}  余 {free}/{capacity}").format(
@@ -195,63 +205,72 @@ class AppointmentsTab(QWidget):
         self.bus.publish(changes)
         self.refresh()
 
-    def _failed(self, exc: HallError) -> None:
+    def _failed(self, exc: BaseException, *, quiet: bool = False) -> None:
         self.message.setStyleSheet("color: #b00020;")
-        self.message.setText(exc.message)
-        show_error(self, exc, _("预约"))
+        self.message.setText(error_text(exc))
+        if isinstance(exc, HallError) and not quiet:
+            show_error(self, exc, _("预约"))
+
+    def _run(self, work: Callable[[], Any], done: Callable[[Any], None], *, quiet=False) -> None:
+        """One call of the services off the GUI thread; a failure said on the tab (and
+        in a dialog, for an action the clerk asked for)."""
+        run_task(self, work, done, lambda exc: self._failed(exc, quiet=quiet))
 
     def book(self) -> None:
         day, start = self._chosen_day(), self._slot()
         if day is None or start is None:
             return
-        try:
-            booked, changes = book_appointment(
-                self.ctx, self.actor, self.category.currentData(), day, start,
-                self.name.text(), self.phone.text(), self.code.text(),
-            )  # fmt: skip
-        except HallError as exc:
-            self._failed(exc)
-            return
-        for field in (self.name, self.phone, self.code):
-            field.clear()
-        self._done(changes, _("已预约：{number}").format(number=booked.number))
-        open_preview(self, self.ctx, self.actor, self.bus, PrintKind.slip, booked.number)
+        ctx, actor, letter = self.ctx, self.actor, self.category.currentData()
+        name, phone, code = self.name.text(), self.phone.text(), self.code.text()
+
+        def done(result: tuple[AppointmentView, Changes]) -> None:
+            booked, changes = result
+            for field in (self.name, self.phone, self.code):
+                field.clear()
+            self._done(changes, _("已预约：{number}").format(number=booked.number))
+            open_preview(self, self.ctx, self.actor, self.bus, PrintKind.slip, booked.number)
+
+        self._run(lambda: book_appointment(ctx, actor, letter, day, start, name, phone, code), done)
 
     def check_in(self) -> None:
         number = self._appointment()
         if number is None:
             return
-        try:
-            ticket, changes = check_in(self.ctx, self.actor, number)
-        except HallError as exc:
-            self._failed(exc)
-            return
-        self._done(changes, _("已签到，排队号 {ticket}（优先叫号）").format(ticket=ticket.number))
-        open_preview(self, self.ctx, self.actor, self.bus, PrintKind.ticket, ticket.number)
+        ctx, actor = self.ctx, self.actor
+
+        def done(result: tuple[TicketView, Changes]) -> None:
+            ticket, changes = result
+            self._done(
+                changes, _("已签到，排队号 {ticket}（优先叫号）").format(ticket=ticket.number)
+            )
+            open_preview(self, self.ctx, self.actor, self.bus, PrintKind.ticket, ticket.number)
+
+        self._run(lambda: check_in(ctx, actor, number), done)
 
     def move_to_slot(self) -> None:
         number, day, start = self._appointment(), self._chosen_day(), self._slot()
         if number is None or day is None or start is None:
             return
-        try:
-            moved, changes = move_appointment(self.ctx, self.actor, number, day, start)
-        except HallError as exc:
-            self._failed(exc)
-            return
-        self._done(
-            changes,
-            _("{number} 已改到 {day} {start:%H:%M}").format(
-                number=moved.number, day=moved.day.isoformat(), start=moved.slot_start
-            ),
-        )
+        ctx, actor = self.ctx, self.actor
+
+        def done(result: tuple[AppointmentView, Changes]) -> None:
+            moved, changes = result
+            self._done(
+                changes,
+                _("{number} 已改到 {day} {start:%H:%M}").format(
+                    number=moved.number, day=moved.day.isoformat(), start=moved.slot_start
+                ),
+            )
+
+        self._run(lambda: move_appointment(ctx, actor, number, day, start), done)
 
     def cancel(self) -> None:
         number = self._appointment()
         if number is None:
             return
-        try:
-            changes = cancel_appointment(self.ctx, self.actor, number)
-        except HallError as exc:
-            self._failed(exc)
-            return
-        self._done(changes, _("已取消预约 {number}").format(number=number))
+        ctx, actor = self.ctx, self.actor
+
+        def done(changes: Changes) -> None:
+            self._done(changes, _("已取消预约 {number}").format(number=number))
+
+        self._run(lambda: cancel_appointment(ctx, actor, number), done)

@@ -28,12 +28,11 @@ from hall.core.i18n import N_, _
 from hall.services.audit import Actor
 from hall.services.context import AppContext
 from hall.services.permissions import Permission, can
-from hall.services.sync import (
-    SyncStatus,
+from hall.services.sync import SyncStatus, sync_status
+from hall.services.sync_changes import (
     WaitingChange,
     escalate_change,
     retry_change,
-    sync_status,
     waiting_changes,
 )
 from hall.sync.link import LinkState

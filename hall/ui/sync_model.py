@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from hall.core.i18n import N_, _
-from hall.services.sync import WaitingChange
+from hall.services.sync_changes import WaitingChange
 from hall.ui.table_model import RowsTableModel
 
 

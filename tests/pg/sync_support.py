@@ -205,7 +205,7 @@ def sync_until_done(
 
 
 def waiting_changes_text(ctx: AppContext) -> str:
-    from hall.services.sync import waiting_changes
+    from hall.services.sync_changes import waiting_changes
 
     return "; ".join(f"#{c.seq} {c.action} {c.last_error}" for c in waiting_changes(ctx)[:5])
 

@@ -38,11 +38,10 @@ from hall.services.setup import initialise
 from hall.services.signing import init_keys
 from hall.services.sync import (
     SyncReport,
-    escalate_change,
-    retry_change,
     sync_once,
     sync_status,
 )
+from hall.services.sync_changes import escalate_change, retry_change
 from hall.services.verification import Verdict, verify_payload
 from hall.sync import files
 from hall.sync.codec import row_values
@@ -454,6 +453,9 @@ def test_a_counter_syncs_with_one_server_only(hall) -> None:
     report = sync_once(c01)
     assert report.state is LinkState.incompatible and "另一台大厅服务器" in report.reason
     assert hall.rows("SELECT count(*) FROM sync_receipt") == before  # nothing pushed
+    # …and nothing else goes there either: the queue works on the counter's own file.
+    assert c01.link.status().state is LinkState.incompatible and c01.offline
+    assert issue_ticket(c01, CLERK, "A")[0].number.startswith("C01-")
 
 
 def test_a_standalone_counters_file_does_not_join_a_server(hall, demo_ctx) -> None:
@@ -487,3 +489,81 @@ def test_a_catalog_imported_at_a_counter_goes_to_the_server_and_every_counter(
     go_offline(c01)
     with pytest.raises(Offline):
         import_catalog(c01, admin, revised.replace(b"2026-11-20", b"2026-11-21"), "x.json")
+
+
+def test_an_offline_counter_never_undoes_what_the_administrator_changed(hall) -> None:
+    from hall.core.errors import AuthenticationFailed
+    from hall.services.auth import set_active, sign_in
+
+    c01 = hall.counter("C01")
+    go_offline(c01)
+    with pytest.raises(AuthenticationFailed):  # a typo at the counter, offline: its lock-out count
+        sign_in(c01, "clerk02", "wrong password", "C01")
+    # Meanwhile, on the server, the administrator disables the account.
+    set_active(hall.server, Actor.as_operator("admin", "管理员"), "clerk02", False)
+    come_back(c01, hall.url)
+    synced(c01)
+    # Only the column the counter changed went up: the account stays disabled, its
+    # password untouched, and the counter now has the server's account.
+    [(active, failed)] = hall.rows(
+        "SELECT active, failed_attempts FROM user_account WHERE username = 'clerk02'"
+    )
+    assert active is False and failed == 1
+    from hall.models import User
+
+    with c01.uow() as s:
+        assert s.scalar(select(User.active).where(User.username == "clerk02")) is False
+
+
+def test_the_same_paper_scanned_at_two_counters_offline_is_one_file(hall, tmp_path) -> None:
+    c01, c02 = hall.counter("C01"), hall.counter("C02")
+    number = accept_demo_case(c01, RESTAURANT_CASE, PERSON)
+    synced(c01)
+    synced(c02)
+    paper = noise_png(tmp_path / "licence.png", side=200)
+    for ctx, code in ((c01, "C01"), (c02, "C02")):
+        go_offline(ctx)
+        add_scans(
+            ctx, Actor("clerk01", Role.clerk, code, "张敏"), number, "经营场所平面布局图", [paper]
+        )
+    for ctx in (c01, c02):
+        come_back(ctx, hall.url)
+        synced(ctx)  # no refusal: both made the same row for the same content
+    sha = hashlib.sha256(paper.read_bytes()).hexdigest()
+    assert hall.rows("SELECT count(*) FROM scan_file WHERE sha256 = :s", s=sha) == [(1,)]
+    assert hall.rows("SELECT count(*) FROM material_scan ms JOIN scan_file f "
+                     "ON f.id = ms.file_id WHERE f.sha256 = :s", s=sha) == [(2,)]  # fmt: skip
+    synced(c01)
+    with c01.uow() as s:
+        assert (
+            s.scalar(select(func.count()).select_from(ScanFile).where(ScanFile.sha256 == sha)) == 1
+        )
+
+
+def test_a_server_upgraded_from_the_queue_release_is_pulled_whole(pg_url, tmp_path) -> None:
+    from alembic import command
+
+    from hall.db import migrate
+    from hall.db.engine import make_engine
+
+    engine = make_engine(pg_url)
+    config = migrate.alembic_config()
+    with engine.begin() as conn:  # a hall server of 6/10, with its categories
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0006")
+        conn.execute(text(
+            "INSERT INTO queue_category (id, letter, name, position, first_number, "
+            "last_number, bring, slot_minutes, slot_capacity) VALUES "
+            "('00000000-0000-4000-8000-00000000000a', 'Q', '旧类别', 0, 1, 999, '[]', 30, 4)"
+        ))  # fmt: skip
+    engine.dispose()
+    init_server(pg_url)  # 7/10 brings it up to date
+    hall = Hall(pg_url, tmp_path, FixedClock(datetime(2026, 11, 23, 9, 30, tzinfo=HALL_ZONE)))
+    try:
+        c01 = hall.counter("C01")
+        from hall.services.queue import list_categories
+
+        assert [c.letter for c in list_categories(c01)] == ["Q"]
+    finally:
+        for ctx in hall.counters:
+            ctx.close()

@@ -40,7 +40,7 @@ from hall.services.payload import DocumentFacts, DocumentKind
 from hall.services.permissions import ROLE_PERMISSIONS, Permission, can, require
 from hall.services.settings_admin import change_settings, set_server_url, store_server_password
 from hall.services.signing import current_key, init_keys, revoke_key, rotate_keys, sign_document
-from hall.services.sync import escalate_change, retry_change
+from hall.services.sync_changes import escalate_change, retry_change
 from hall.services.verification import revoke_document
 
 from ..conftest import SMALL_CATALOG
@@ -183,8 +183,8 @@ SAMPLES: dict[str, Sample] = {
         ctx, a, f"postgresql://hall@10.0.0.{i % 250 + 1}:5432/hall"
     ),
     "signing.init_keys": lambda ctx, a, i: init_keys(ctx, a),
-    "sync.retry_change": lambda ctx, a, i: retry_change(ctx, a, _aside(ctx)),
-    "sync.escalate_change": lambda ctx, a, i: escalate_change(
+    "sync_changes.retry_change": lambda ctx, a, i: retry_change(ctx, a, _aside(ctx)),
+    "sync_changes.escalate_change": lambda ctx, a, i: escalate_change(
         ctx, a, _aside(ctx), f"已报信息中心 {i}"
     ),
     "signing.revoke_key": lambda ctx, a, i: revoke_key(
@@ -223,8 +223,8 @@ SETUP: dict[str, Callable[[Any, Actor], Any]] = {
     **QUEUE_SETUP,
     **TICKET_PRINTER_SETUP,
     "signing.rotate_keys": lambda ctx, op: init_keys(ctx, op),
-    "sync.retry_change": lambda ctx, op: _set_aside(ctx),
-    "sync.escalate_change": lambda ctx, op: _set_aside(ctx),
+    "sync_changes.retry_change": lambda ctx, op: _set_aside(ctx),
+    "sync_changes.escalate_change": lambda ctx, op: _set_aside(ctx),
     "signing.sign_document": lambda ctx, op: init_keys(ctx, op),
     "signing.revoke_key": lambda ctx, op: init_keys(ctx, op),
     "auth.reset_password": lambda ctx, op: create_user(

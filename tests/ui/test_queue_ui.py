@@ -135,20 +135,27 @@ def test_the_guide_books_and_checks_in_an_appointment(qtbot, demo_ctx) -> None:
     guide = open_window(qtbot, demo_ctx, GUIDE)
     tab = guide.guide_page.appointments
     guide.guide_page.tabs.setCurrentWidget(tab)
-    assert tab.day.currentData() == demo_ctx.clock.now().date()
+    # Read in the background (on the hall server, where there is one).
+    qtbot.waitUntil(lambda: tab.day.currentData() == demo_ctx.clock.now().date())
     tab.category.setCurrentIndex(1)  # B
+    qtbot.waitUntil(lambda: tab.slots.count() > 0)
     starts = [tab.slots.item(n).data(Qt.ItemDataRole.UserRole) for n in range(tab.slots.count())]
     assert starts[0] == time(10) and time(9) not in starts  # 09:30 now: 09:00 has begun
     tab.slots.setCurrentRow(0)
     tab.prefill("王建国", "13805161234", "")
     tab.book()
-    assert "已预约" in tab.message.text()
+    qtbot.waitUntil(lambda: "已预约" in tab.message.text())
     booked = day_appointments(demo_ctx, demo_ctx.clock.now().date())
     assert len(booked) == 1 and booked[0].slot_start == time(10)
+    qtbot.waitUntil(
+        lambda: any(
+            booked[0].number in tab.booked.item(n).text() for n in range(tab.booked.count())
+        )
+    )
     tab.booked.setCurrentRow(next(n for n in range(tab.booked.count())
                                   if booked[0].number in tab.booked.item(n).text()))  # fmt: skip
     tab.check_in()
-    assert "已签到" in tab.message.text()
+    qtbot.waitUntil(lambda: "已签到" in tab.message.text())
     assert day_appointments(demo_ctx, booked[0].day)[0].status is AppointmentStatus.checked_in
 
 
