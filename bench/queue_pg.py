@@ -276,8 +276,6 @@ def bench_queue_pg(tickets: int = TICKETS) -> list[Row]:
 
 
 if __name__ == "__main__":
-    for row in bench_queue_pg():
-        print(
-            f"{row.name:<44} {row.value:8.2f} ms {row.baseline:8.3f} ms {row.ratio:7.2f}×  "
-            f"{row.target:<16} {row.baseline_name}"
-        )
+    from bench.run import print_rows
+
+    print_rows(bench_queue_pg())

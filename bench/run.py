@@ -302,13 +302,18 @@ def main() -> int:
             *bench_queue_pg(),
             *bench_sync_push(),
         ]
+    print_rows(rows)
+    return 0
+
+
+def print_rows(rows: list[Row]) -> None:
+    """The figures as a table, each beside its baseline (``make bench``, or one module)."""
     print(f"{'figure':<44} {'value':>11} {'baseline':>11}  {'ratio':>8}  target   baseline is")
     for r in rows:
         print(
             f"{r.name:<44} {r.value:>8.2f}{r.unit:>3} {r.baseline:>8.3f}{r.unit:>3}  "
             f"{r.ratio:>7.2f}×  {r.target:<8} {r.baseline_name}"
         )
-    return 0
 
 
 if __name__ == "__main__":

@@ -239,8 +239,6 @@ def bench_sync_push() -> list[Row]:
 
 
 if __name__ == "__main__":
-    for row in bench_sync_push():
-        print(
-            f"{row.name:<44} {row.value:8.2f} k/s {row.baseline:8.2f} k/s {row.ratio:7.2f}×  "
-            f"{row.target:<16} {row.baseline_name}"
-        )
+    from bench.run import print_rows
+
+    print_rows(bench_sync_push())

@@ -49,12 +49,13 @@ class PullResult:
 def pending_keys(conn: Connection) -> set[tuple[str, str]]:
     """(table, key) of every row in an outbox entry not yet on the server."""
     keys: set[tuple[str, str]] = set()
+    names = table_names()
     for (payload,) in conn.execute(
         select(OutboxEntry.payload).where(OutboxEntry.sent_at.is_(None))
     ):
         for row in payload.get("rows", ()):
             name = row.get("table")
-            if name in table_names():
+            if name in names:
                 keys.add((name, values_key(name, row["values"])))
     return keys
 

@@ -205,15 +205,16 @@ def _upsert(
     conn: Connection, t: Table, rows: list[tuple[dict[str, Any], frozenset[str] | None]]
 ) -> None:
     """Insert each row, or write over the server's row the columns the counter changed
-    (all of them for a row it made). The server's row stays as it is where the table's
-    ``keep_on_server`` rule says so; such rows are touched, so that the pull brings the
-    server's state back to the counter that pushed an older one."""
+    (all of them for a row it made). A row the table's rule says is final on the server
+    stays as it is, and is touched (logged again, unchanged), so that the pull brings
+    the server's state back to the counter that pushed an older one."""
     groups: dict[tuple[frozenset[str], frozenset[str] | None], list[dict[str, Any]]] = {}
     for values, columns in rows:
         typed = decode(t.name, values)
         groups.setdefault((frozenset(typed), columns), []).append(typed)
-    keep = rule(t.name).keep_on_server
+    rule_ = rule(t.name)
     pk = [c.name for c in t.primary_key.columns]
+    final = rule_.final_column
     for (present, columns), params in groups.items():
         stmt = pg_insert(t)
         written = present if columns is None else present & columns
@@ -221,14 +222,27 @@ def _upsert(
         if not changing:
             conn.execute(stmt.on_conflict_do_nothing(index_elements=pk), params)
             continue
-        where = text("NOT (" + keep.format(t='"' + t.name + '"') + ")") if keep else None
+        if not final:
+            conn.execute(stmt.on_conflict_do_update(index_elements=pk, set_=changing), params)
+            continue
+        # Written out (the rule's own constants): an executemany takes no expanding IN.
+        finals = ", ".join("'" + v.replace("'", "''") + "'" for v in rule_.final)
+        column_sql = f'"{t.name}"."{final}"'
+        kept = text(f'NOT ({column_sql} IN ({finals}) AND excluded."{final}" NOT IN ({finals}))')
         conn.execute(
-            stmt.on_conflict_do_update(index_elements=pk, set_=changing, where=where), params
+            stmt.on_conflict_do_update(index_elements=pk, set_=changing, where=kept), params
         )
-        if keep and len(pk) == 1:
-            ids = [p[pk[0]] for p in params]
+        server_final = t.c[final].in_(rule_.final)
+        not_final = [p[pk[0]] for p in params if _plain(p.get(final)) not in rule_.final]
+        if not_final and len(pk) == 1:
             column = t.c[pk[0]]
-            conn.execute(update(t).where(column.in_(ids)).values({pk[0]: column}))
+            conn.execute(
+                update(t).where(column.in_(not_final), server_final).values({pk[0]: column})
+            )
+
+
+def _plain(value: Any) -> Any:
+    return getattr(value, "value", value)  # an enum member, as the rule names it
 
 
 def _mark(local: Engine, entries: Sequence[_Entry], outcome: _Outcome, at: datetime) -> None:

@@ -4,7 +4,7 @@
   pushed from its outbox; every machine pulls them too, so a case accepted at one counter
   is decided at another and collected at a third. A change still waiting in this
   machine's outbox is not overwritten by a pull: the local one goes up first, then the
-  server decides (``keep_on_server``) and everyone pulls the outcome.
+  server decides (``final``) and everyone pulls the outcome.
 - **server** tables are owned by the hall server and pulled: the catalog, the credit
   list, accounts and roles, the queue's categories and counters, the calendar. The
   server's copy always wins on a pull. An administrator's change made at a counter is
@@ -33,9 +33,10 @@ class Owner(StrEnum):
 @dataclass(frozen=True)
 class TableRule:
     owner: Owner
-    #: A SQL condition (on the server's row, ``{t}``, and the pushed one, ``excluded``)
-    #: under which a push leaves the server's row as it is.
-    keep_on_server: str = ""
+    #: A push leaves the server's row as it is while its ``final_column`` holds one of
+    #: the ``final`` values and the pushed row's does not (a state it never leaves).
+    final_column: str = ""
+    final: tuple[str, ...] = ()
 
     @property
     def pushed(self) -> bool:
@@ -45,8 +46,6 @@ class TableRule:
     def pulled(self) -> bool:
         return self.owner in (Owner.counter, Owner.server)
 
-
-_FINISHED_TICKET = "('served', 'no_show')"
 
 RULES: dict[str, TableRule] = {
     # Work: made at a counter or a desk, pushed, and pulled by the others.
@@ -72,11 +71,7 @@ RULES: dict[str, TableRule] = {
     "appointment": TableRule(Owner.counter),
     # A ticket served (or given up) anywhere stays so: a counter that was offline and
     # pushes an older state of it cannot bring it back to the queue.
-    "ticket": TableRule(
-        Owner.counter,
-        keep_on_server="{t}.status IN " + _FINISHED_TICKET + " "
-        "AND excluded.status NOT IN " + _FINISHED_TICKET,
-    ),
+    "ticket": TableRule(Owner.counter, final_column="status", final=("served", "no_show")),
     "queue_event": TableRule(Owner.counter),
     # Owned by the hall server.
     "catalog_version": TableRule(Owner.server),

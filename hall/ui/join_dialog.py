@@ -15,7 +15,6 @@ from hall.services.auth import has_accounts
 from hall.services.context import AppContext
 from hall.services.sync import join_server
 from hall.ui.errors import show_error
-from hall.ui.sync_runner import plain_server
 from hall.ui.tasks import run_task
 from hall.ui.widgets import message_label, named
 
@@ -35,7 +34,7 @@ class JoinServerDialog(QDialog):
             _(
                 "本机第一次使用，将连接大厅服务器 {server}，取得账号、许可事项目录和"
                 "其他窗口的数据，然后用服务器上的账号登录。"
-            ).format(server=plain_server(ctx.server))
+            ).format(server=ctx.server)
         )
         intro.setWordWrap(True)
         self.message = message_label()
@@ -72,9 +71,7 @@ class JoinServerDialog(QDialog):
             return
         self.buttons.setEnabled(False)
         self._say(
-            _("正在连接大厅服务器 {server}，取得账号和目录……").format(
-                server=plain_server(self.ctx.server)
-            ),
+            _("正在连接大厅服务器 {server}，取得账号和目录……").format(server=self.ctx.server),
             BUSY_STYLE,
         )
         ctx = self.ctx

@@ -38,7 +38,7 @@ from hall.services.sync_changes import (
 from hall.sync.link import LinkState
 from hall.ui.errors import error_text, show_error
 from hall.ui.sync_model import Columns, WaitingChangesModel, escalation_text
-from hall.ui.sync_runner import SyncRunner, plain_server
+from hall.ui.sync_runner import SyncRunner
 from hall.ui.tasks import run_task
 from hall.ui.widgets import message_label, named
 
@@ -183,11 +183,7 @@ class SyncDialog(QDialog):
             state = _(STATE_NAMES[s.state or LinkState.offline])
             if s.state is LinkState.offline and s.since is not None:
                 state += _("，{time} 起").format(time=s.since.astimezone(zone).strftime("%H:%M"))
-            lines.append(
-                _("大厅服务器：{server}（{state}）").format(
-                    server=plain_server(s.server), state=state
-                )
-            )
+            lines.append(_("大厅服务器：{server}（{state}）").format(server=s.server, state=state))
             if s.reason:
                 lines.append(s.reason)
             lines.append(

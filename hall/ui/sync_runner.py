@@ -68,11 +68,6 @@ def _clip(text: str) -> str:
     return text if len(text) <= REASON_CHARS else text[: REASON_CHARS - 1] + "…"
 
 
-def plain_server(server: str) -> str:
-    """The server's address as the administrator wrote it (without the driver's name)."""
-    return server.replace("postgresql+psycopg://", "postgresql://", 1)
-
-
 def _short(server: str) -> str:
     """The server as a clerk reads it: user@host:port/database (no driver, no scheme)."""
     return server.split("://", 1)[-1]
