@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hall.models.base import Base, UUIDKey
@@ -44,6 +44,9 @@ class Case(UUIDKey, Base):
     # (checked again once synced, see ``hall.services.sync_checks``).
     credit_as_of: Mapped[datetime | None]
     credit_rechecked_at: Mapped[datetime | None]
+    # Accepted while this counter could not reach its hall server (the daily report's
+    # share of work done offline).
+    offline: Mapped[bool] = mapped_column(default=False)
 
     sub_cases: Mapped[list[SubCase]] = relationship(
         back_populates="case", order_by="SubCase.position", cascade="all, delete-orphan"
@@ -90,6 +93,12 @@ class SubCase(UUIDKey, Base):
     case: Mapped[Case] = relationship(back_populates="sub_cases")
 
 
+# The overdue watch and the daily report read the undecided sub-cases by deadline, and
+# the sub-cases decided on a day.
+Index("ix_sub_case_open", SubCase.status, SubCase.promised_deadline)
+Index("ix_sub_case_decided_at", SubCase.decided_at)
+
+
 class SubCaseEvent(UUIDKey, Base):
     """A transition of a sub-case, so its history can be told and reports rebuilt."""
 
@@ -132,6 +141,20 @@ class Commitment(UUIDKey, Base):
     recorded_by: Mapped[str] = mapped_column(String(64))
 
 
+class Inspection(UUIDKey, Base):
+    """A combined inspection (综合查一次): one visit to one applicant that settles the
+    verification tasks of several of its items."""
+
+    __tablename__ = "inspection"
+
+    applicant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applicant.id"), index=True)
+    planned_on: Mapped[date]
+    inspector: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(64))
+
+
 class VerificationTask(UUIDKey, Base):
     """Post-event verification of a commitment decision, due within the item's window."""
 
@@ -145,6 +168,15 @@ class VerificationTask(UUIDKey, Base):
     outcome_note: Mapped[str] = mapped_column(Text, default="")
     rectify_by: Mapped[date | None]
     closed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+    # The inspector (an account's username) who visits, and who assigned them.
+    inspector: Mapped[str | None] = mapped_column(String(64))
+    assigned_at: Mapped[datetime | None]
+    assigned_by: Mapped[str | None] = mapped_column(String(64))
+    # A follow-up after "rectify by a date" names the task that ordered it.
+    follow_up_of: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("verification_task.id"))
+    # Settled in a combined inspection with the applicant's other items.
+    inspection_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inspection.id"))
 
 
 class VerificationRequest(UUIDKey, Base):

@@ -90,6 +90,8 @@ class QueueEvent(UUIDKey, Base):
     counter: Mapped[str] = mapped_column(String(8), default="")
     username: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Recorded on a counter cut off from its hall server (the queue then runs locally).
+    offline: Mapped[bool] = mapped_column(default=False)
 
 
 class Appointment(UUIDKey, Base):

@@ -55,6 +55,7 @@ RULES: dict[str, TableRule] = {
     "sub_case_event": TableRule(Owner.counter),
     "material_check": TableRule(Owner.counter),
     "commitment": TableRule(Owner.counter),
+    "inspection": TableRule(Owner.counter),
     "verification_task": TableRule(Owner.counter),
     "verification_request": TableRule(Owner.counter),
     "supplement_request": TableRule(Owner.counter),
