@@ -138,6 +138,8 @@ class DailyReport:
     deadlines: DepartmentDeadlines  # the hall
     departments: tuple[DepartmentDeadlines, ...]
     low_ratings: tuple[LowRating, ...]
+    # Where the figures come from: the hall server, or this machine's own copy.
+    source: str = ""
 
     @property
     def one_day(self) -> bool:

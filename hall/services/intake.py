@@ -193,6 +193,7 @@ def accept_case(
             # On a counter of a hall server: the credit list used is the copy of the last
             # pull; once synced the check runs again (hall.services.sync_checks).
             credit_as_of=(credit_list_as_of(ctx, session) or NEVER) if ctx.link else None,
+            offline=ctx.offline,
         )
         session.add(case)
         session.flush()

@@ -207,7 +207,7 @@ def new_ticket(
     )
     session.add(row)
     session.flush()
-    add_event(session, row, QueueEventKind.issued, now, actor)
+    add_event(session, row, QueueEventKind.issued, now, actor, offline=ctx.offline)
     record(
         session, ctx.clock, actor, "ticket.issue", "ticket", row.id,
         after={"number": row.number, "day": today, "priority": priority,
@@ -223,9 +223,12 @@ def add_event(
     at: datetime,
     actor: Actor,
     counter: str | None = None,
+    *,
+    offline: bool = False,
     **detail: Any,
 ) -> None:
-    """Keep what happened to ``ticket`` as a row (the reports are rebuilt from them)."""
+    """Keep what happened to ``ticket`` as a row (the reports are rebuilt from them);
+    ``offline``: done on a counter cut off from its hall server."""
     session.add(
         QueueEvent(
             ticket_id=ticket.id,
@@ -235,6 +238,7 @@ def add_event(
             counter=counter or actor.counter or "",
             username=actor.username,
             detail={k: v for k, v in detail.items() if v is not None},
+            offline=offline,
         )
     )
 

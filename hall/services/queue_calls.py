@@ -176,7 +176,7 @@ def _moved(
     code: str,
     **detail: object,
 ) -> None:
-    add_event(session, row, kind, ctx.clock.now(), actor, code, **detail)
+    add_event(session, row, kind, ctx.clock.now(), actor, code, offline=ctx.offline, **detail)
     replicate(session, ctx.clock, f"ticket.{kind.value}", "ticket", row.id, rows=[row])
 
 

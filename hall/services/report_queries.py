@@ -1,0 +1,458 @@
+"""The daily report's SQL: every figure is an aggregate computed by the database (local
+SQLite or the hall server), read back as a few rows per counter, clerk and category.
+
+Each statement gives one kind of figure for every breakdown at once, as a ``UNION ALL``
+of the same aggregate grouped by a different key: ``dim`` is ``hall``, ``counter``,
+``clerk`` or ``category`` and ``key`` the row's counter code, username or category
+letter (empty for the hall). Which row a ticket counts for depends on the figure:
+
+- issued: where and by whom it was issued (the guide desk, a kiosk, a counter);
+- served, no-show, handling time, ratings: the counter and clerk that called it last;
+- waiting time: from its issue to its *first* call, for the counter and clerk that
+  called it then (a transferred ticket waits once);
+- transferred: the counter and clerk that sent it on;
+- cases and their sub-cases: the counter and clerk that accepted them.
+
+Percentiles are interpolated between the closest ranks, as PostgreSQL's
+``percentile_cont``: the ranks are numbered by a window function in SQL and only the
+(at most four) ranks each percentile needs come back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    SQLColumnExpression,
+    String,
+    and_,
+    case,
+    exists,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
+
+from hall.db.sqltime import local_date, local_hour, minutes_between
+from hall.models import (
+    Case,
+    ClockStop,
+    QueueCategory,
+    QueueEvent,
+    SubCase,
+    SubCaseEvent,
+    Ticket,
+    VerificationRequest,
+)
+from hall.models.enums import QueueEventKind, SubCaseStatus, TicketStatus
+
+LOW_RATING = 2  # 差评: marks of 1 and 2
+ON_THE_SPOT = (SubCaseStatus.informed, SubCaseStatus.recorded, SubCaseStatus.approved)
+DIMENSIONS = ("hall", "counter", "clerk", "category")
+# The waiting-time distribution's bars: [low, high) minutes, the last open-ended.
+WAIT_BOUNDS = (0, 5, 10, 15, 20, 30, 45, 60)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Days ``start`` to ``end`` inclusive on the hall's calendar, and the instants that
+    bound them (UTC)."""
+
+    start: date
+    end: date
+    zone: tzinfo
+
+    @property
+    def since(self) -> datetime:
+        return datetime.combine(self.start, time(), self.zone).astimezone(UTC)
+
+    @property
+    def until(self) -> datetime:
+        return datetime.combine(self.end + timedelta(days=1), time(), self.zone).astimezone(UTC)
+
+
+Query = Select[*tuple[Any, ...]]
+Column = SQLColumnExpression[Any]
+KeyColumns = Mapping[str, Column]
+
+
+def _text(value: str) -> ColumnElement[str]:
+    """A constant written into the SQL (a bound parameter in a UNION's select list or a
+    GROUP BY has no type PostgreSQL can infer)."""
+    return literal_column(f"'{value}'", String)
+
+
+def _dims(keys: KeyColumns) -> dict[str, Column | None]:
+    """The key column of each breakdown (None for the hall: one row, key '')."""
+    return {"hall": None, **keys}
+
+
+def _union(keys: KeyColumns, build: Callable[[Column | None], Query]) -> Query:
+    """``build(key)`` for each breakdown, tagged with its ``dim`` and ``key`` and glued
+    with UNION ALL; ``build`` groups by the key it is given (if any)."""
+    parts = [
+        build(key).add_columns(
+            _text(dim).label("dim"), (_text("") if key is None else key).label("key")
+        )
+        for dim, key in _dims(keys).items()
+    ]
+    return select(union_all(*parts).subquery())
+
+
+def _ticket_keys(counter: Column, clerk: Column) -> KeyColumns:
+    return {"counter": counter, "clerk": clerk, "category": QueueCategory.letter}
+
+
+def _grouped(stmt: Query, *keys: Column | None) -> Query:
+    present = [k for k in keys if k is not None]
+    return stmt.group_by(*present) if present else stmt
+
+
+def issued(p: Period) -> Query:
+    def build(key: Column | None) -> Query:
+        return _grouped(
+            select(func.count().label("n"))
+            .select_from(Ticket)
+            .join(QueueCategory, QueueCategory.id == Ticket.category_id)
+            .where(Ticket.day.between(p.start, p.end)),
+            key,
+        )
+
+    return _union(_ticket_keys(Ticket.counter, Ticket.issued_by), build)
+
+
+def _served_offline() -> ColumnElement[bool]:
+    return exists().where(
+        QueueEvent.ticket_id == Ticket.id,
+        QueueEvent.kind == QueueEventKind.served,
+        QueueEvent.offline.is_(True),
+    )
+
+
+def outcomes(p: Period) -> Query:
+    """Served and no-show tickets, handling time's count and mean, ratings, and the
+    served tickets done offline, per the counter and clerk that called them last."""
+    served = Ticket.status == TicketStatus.served
+    handle = case((served, minutes_between(Ticket.started_at, Ticket.finished_at)), else_=null())
+
+    def build(key: Column | None) -> Query:
+        return _grouped(
+            select(
+                func.count(case((served, 1))).label("served"),
+                func.count(case((Ticket.status == TicketStatus.no_show, 1))).label("no_show"),
+                func.count(handle).label("handle_n"),
+                func.avg(handle).label("handle_mean"),
+                func.count(case((served, Ticket.rating))).label("rating_n"),
+                func.avg(case((served, Ticket.rating))).label("rating_mean"),
+                func.count(case((and_(served, Ticket.rating <= LOW_RATING), 1))).label("low"),
+                func.count(case((and_(served, _served_offline()), 1))).label("offline"),
+            )
+            .select_from(Ticket)
+            .join(QueueCategory, QueueCategory.id == Ticket.category_id)
+            .where(
+                Ticket.day.between(p.start, p.end),
+                Ticket.status.in_((TicketStatus.served, TicketStatus.no_show)),
+            ),
+            key,
+        )
+
+    return _union(_ticket_keys(Ticket.called_counter, Ticket.called_by), build)
+
+
+def transferred(p: Period) -> Query:
+    def build(key: Column | None) -> Query:
+        return _grouped(
+            select(func.count().label("n"))
+            .select_from(QueueEvent)
+            .join(Ticket, Ticket.id == QueueEvent.ticket_id)
+            .join(QueueCategory, QueueCategory.id == Ticket.category_id)
+            .where(
+                QueueEvent.day.between(p.start, p.end),
+                QueueEvent.kind == QueueEventKind.transferred,
+            ),
+            key,
+        )
+
+    return _union(_ticket_keys(QueueEvent.counter, QueueEvent.username), build)
+
+
+def _first_calls(p: Period) -> FromClause:
+    """Each ticket's first call in the period: when, where, by whom, and its wait."""
+    first = (
+        select(QueueEvent.ticket_id, func.min(QueueEvent.at).label("at"))
+        .where(
+            QueueEvent.day.between(p.start, p.end),
+            QueueEvent.kind == QueueEventKind.called,
+        )
+        .group_by(QueueEvent.ticket_id)
+        .subquery("first_call")
+    )
+    return (
+        select(
+            QueueEvent.counter.label("counter"),
+            QueueEvent.username.label("clerk"),
+            QueueCategory.letter.label("category"),
+            minutes_between(Ticket.issued_at, QueueEvent.at).label("minutes"),
+        )
+        .select_from(first)
+        .join(
+            QueueEvent,
+            and_(
+                QueueEvent.ticket_id == first.c.ticket_id,
+                QueueEvent.at == first.c.at,
+                QueueEvent.kind == QueueEventKind.called,
+                QueueEvent.day.between(p.start, p.end),
+            ),
+        )
+        .join(Ticket, Ticket.id == first.c.ticket_id)
+        .join(QueueCategory, QueueCategory.id == Ticket.category_id)
+        .subquery("waits")
+    )
+
+
+def _handled(p: Period) -> FromClause:
+    return (
+        select(
+            Ticket.called_counter.label("counter"),
+            Ticket.called_by.label("clerk"),
+            QueueCategory.letter.label("category"),
+            minutes_between(Ticket.started_at, Ticket.finished_at).label("minutes"),
+        )
+        .join(QueueCategory, QueueCategory.id == Ticket.category_id)
+        .where(
+            Ticket.day.between(p.start, p.end),
+            Ticket.status == TicketStatus.served,
+            Ticket.started_at.is_not(None),
+        )
+        .subquery("handled")
+    )
+
+
+def waits(p: Period) -> Query:
+    """The count and mean of the waits (the percentiles: :func:`ranks`)."""
+    w = _first_calls(p)
+    keys = {"counter": w.c.counter, "clerk": w.c.clerk, "category": w.c.category}
+
+    def build(key: Column | None) -> Query:
+        return _grouped(
+            select(func.count().label("n"), func.avg(w.c.minutes).label("mean")).select_from(w),
+            key,
+        )
+
+    return _union(keys, build)
+
+
+def ranks(p: Period, measure: str) -> Query:
+    """The ranks the median and the 90th percentile need, per breakdown row, of the
+    waits (``measure`` "wait") or the handling times ("handle"): rows of ``dim, key,
+    rank, n, minutes``."""
+    src = _first_calls(p) if measure == "wait" else _handled(p)
+    values = union_all(
+        *(
+            select(
+                _text(dim).label("dim"),
+                (_text("") if key is None else key).label("key"),
+                src.c.minutes.label("minutes"),
+            )
+            for dim, key in _dims(
+                {"counter": src.c.counter, "clerk": src.c.clerk, "category": src.c.category}
+            ).items()
+        )
+    ).subquery("v")
+    partition = (values.c.dim, values.c.key)
+    ranked = select(
+        values.c.dim,
+        values.c.key,
+        values.c.minutes,
+        func.row_number().over(partition_by=partition, order_by=values.c.minutes).label("rank"),
+        func.count().over(partition_by=partition).label("n"),
+    ).subquery("ranked")
+    # Integer division truncates on both engines: the lower rank of (n-1)·q, 1-based.
+    median, p90 = (ranked.c.n - 1) // 2 + 1, (ranked.c.n - 1) * 9 // 10 + 1
+    return select(ranked.c.dim, ranked.c.key, ranked.c.rank, ranked.c.n, ranked.c.minutes).where(
+        ranked.c.rank.in_([median, median + 1, p90, p90 + 1])
+    )
+
+
+def wait_buckets(p: Period) -> Query:
+    """How many tickets waited in each bar of :data:`WAIT_BOUNDS` (the bar's index)."""
+    w = _first_calls(p)
+    bounds = WAIT_BOUNDS[1:]
+    bucket = case(
+        *((w.c.minutes < high, index) for index, high in enumerate(bounds)),
+        else_=len(bounds),
+    ).label("bucket")
+    return select(bucket, func.count().label("n")).select_from(w).group_by(bucket)
+
+
+def per_hour(p: Period) -> tuple[Query, Query]:
+    """Tickets issued, and served, per hour of the hall's clock."""
+    issued_hour = local_hour(Ticket.issued_at, p.zone).label("hour")
+    served_hour = local_hour(Ticket.finished_at, p.zone).label("hour")
+    return (
+        select(issued_hour, func.count().label("n"))
+        .where(Ticket.day.between(p.start, p.end))
+        .group_by(issued_hour),
+        select(served_hour, func.count().label("n"))
+        .where(Ticket.day.between(p.start, p.end), Ticket.status == TicketStatus.served)
+        .group_by(served_hour),
+    )
+
+
+def cases(p: Period) -> Query:
+    keys = {"counter": Case.counter, "clerk": Case.accepted_by}
+
+    def build(key: Column | None) -> Query:
+        return _grouped(
+            select(
+                func.count().label("n"),
+                func.count(case((Case.offline.is_(True), 1))).label("offline"),
+            ).where(Case.accepted_on.between(p.start, p.end)),
+            key,
+        )
+
+    return _union(keys, build)
+
+
+def items(p: Period) -> Query:
+    """The sub-cases of the period's cases per reform mode, and how many of them were
+    decided at the counter when accepted (their first status)."""
+    first = SubCaseEvent.from_status.is_(None)
+    on_the_spot = and_(first, SubCaseEvent.to_status.in_(ON_THE_SPOT))
+    keys = {"counter": Case.counter, "clerk": Case.accepted_by}
+
+    def build(key: Column | None) -> Query:
+        return _grouped(
+            select(
+                SubCase.reform_mode.label("mode"),
+                func.count(func.distinct(SubCase.id)).label("n"),
+                func.count(func.distinct(case((on_the_spot, SubCase.id)))).label("on_the_spot"),
+            )
+            .select_from(Case)
+            .join(SubCase, SubCase.case_id == Case.id)
+            .outerjoin(SubCaseEvent, and_(SubCaseEvent.sub_case_id == SubCase.id, first))
+            .where(Case.accepted_on.between(p.start, p.end)),
+            key,
+            SubCase.reform_mode,
+        )
+
+    return _union(keys, build)
+
+
+def _undecided_at_end(p: Period) -> ColumnElement[bool]:
+    """A sub-case under review at the end of the period (decided later, or not yet)."""
+    return or_(
+        SubCase.status == SubCaseStatus.under_review,
+        and_(SubCase.decided_by.is_not(None), SubCase.decided_at >= p.until),
+    )
+
+
+def _standing_still(p: Period) -> ColumnElement[bool]:
+    return exists().where(
+        ClockStop.sub_case_id == SubCase.id,
+        ClockStop.started_on <= p.end,
+        or_(ClockStop.ended_on.is_(None), ClockStop.ended_on > p.end),
+    )
+
+
+def deadlines(p: Period) -> tuple[Query, Query, Query]:
+    """Per department: sub-cases due in the period; overdue at its end (undecided, the
+    promised deadline past, the clock running); decided in it, and in time."""
+    dept = (SubCase.department_code, SubCase.department_name)
+    due = (
+        select(*dept, func.count().label("n"))
+        .where(SubCase.promised_deadline.between(p.start, p.end))
+        .group_by(*dept)
+    )
+    overdue = (
+        select(*dept, func.count().label("n"))
+        .select_from(SubCase)
+        .join(Case, Case.id == SubCase.case_id)
+        .where(
+            _undecided_at_end(p),
+            SubCase.promised_deadline < p.end,
+            Case.accepted_on <= p.end,
+            ~_standing_still(p),
+        )
+        .group_by(*dept)
+    )
+    in_time = SubCase.promised_deadline.is_(None) | (
+        local_date(SubCase.decided_at, p.zone) <= SubCase.promised_deadline
+    )
+    decided = (
+        select(
+            *dept,
+            func.count().label("n"),
+            func.count(case((in_time, 1))).label("in_time"),
+        )
+        .where(
+            SubCase.decided_by.is_not(None),
+            SubCase.decided_at >= p.since,
+            SubCase.decided_at < p.until,
+        )
+        .group_by(*dept)
+    )
+    return due, overdue, decided
+
+
+def pending_verifications(p: Period) -> Query:
+    """Department verification requests (部门核验) unanswered at the end of the period,
+    per department asked."""
+    return (
+        select(VerificationRequest.department, func.count().label("n"))
+        .where(
+            VerificationRequest.requested_at < p.until,
+            or_(
+                VerificationRequest.answered_at.is_(None),
+                VerificationRequest.answered_at >= p.until,
+            ),
+        )
+        .group_by(VerificationRequest.department)
+    )
+
+
+def low_ratings(p: Period) -> Query:
+    return (
+        select(
+            Ticket.finished_at,
+            Ticket.number,
+            Ticket.called_counter,
+            Ticket.called_by,
+            Ticket.rating,
+            Ticket.rating_reason,
+        )
+        .where(
+            Ticket.day.between(p.start, p.end),
+            Ticket.status == TicketStatus.served,
+            Ticket.rating <= LOW_RATING,
+        )
+        .order_by(Ticket.finished_at)
+    )
+
+
+def statements(p: Period) -> list[Query]:
+    """Every statement the report runs, in order (the benchmark runs them bare)."""
+    return [
+        issued(p),
+        outcomes(p),
+        transferred(p),
+        waits(p),
+        ranks(p, "wait"),
+        ranks(p, "handle"),
+        wait_buckets(p),
+        *per_hour(p),
+        cases(p),
+        items(p),
+        *deadlines(p),
+        pending_verifications(p),
+        low_ratings(p),
+    ]
