@@ -341,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
         cli_inbox,
         cli_queue,
         cli_registry,
+        cli_report,
         cli_sync,
         cli_trust,
     )
@@ -352,6 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_cases.register(sub)
     cli_inbox.register(sub)
     cli_documents.register(sub)
+    cli_report.register(sub)
     cli_trust.register(sub)
     return parser
 

@@ -262,7 +262,7 @@ def _low_ratings(
 ) -> tuple[LowRating, ...]:
     return tuple(
         LowRating(
-            at=r.finished_at,
+            at=r.finished_at.astimezone(period.zone),  # as the hall's clock read
             ticket=r.number,
             counter=r.called_counter or "",
             clerk=clerks.get(r.called_by, r.called_by),
@@ -293,7 +293,7 @@ def _build(ctx: AppContext, actor: Actor, start: date, end: date, source: str) -
             hall_code=ctx.settings.hall_code,
             start=start,
             end=end,
-            made_at=ctx.clock.now(),
+            made_at=ctx.clock.now().astimezone(ctx.clock.zone),
             made_by=actor.display_name or actor.username,
             hall=_figures("", _("全厅"), hall_row),
             counters=counters,
