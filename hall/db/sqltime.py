@@ -40,7 +40,8 @@ class minutes_between(FunctionElement[float]):  # noqa: N801 - reads like a SQL 
 @compiles(minutes_between, "sqlite")
 def _minutes_sqlite(element: minutes_between, compiler: SQLCompiler, **kw: Any) -> str:
     start, end = (compiler.process(c, **kw) for c in element.clauses)
-    return f"((julianday({end}) - julianday({start})) * 1440.0)"
+    # julianday is a float of days: rounded to the millisecond, 5.5 minutes is 5.5.
+    return f"(ROUND((julianday({end}) - julianday({start})) * 86400000.0) / 60000.0)"
 
 
 @compiles(minutes_between, "postgresql")

@@ -197,3 +197,25 @@ class AppointmentSlip:
     booked_at: datetime | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     copy: int = 0
+
+
+@dataclass(frozen=True)
+class RevocationNotice:
+    """撤销行政许可决定书: a license granted on the applicant's commitment, revoked once
+    the post-event verification found the commitment false (行政许可法 art. 69 (2))."""
+
+    issuer: Issuer
+    number: str  # the case number and the item code
+    case_number: str
+    applicant_name: str
+    applicant_code: str  # credit code, or a person's ID number already masked
+    item_code: str
+    item_name: str
+    authority: str  # the department that granted the license and now revokes it
+    licenses: tuple[str, ...]  # the numbers of the licenses revoked
+    applied_on: date  # the day the commitment was made and the license granted
+    decided_on: date  # the day the revocation was decided
+    facts: str  # what the verification found
+    qr: str
+    inspector: str = ""  # who verified, as printed
+    copy: int = 0

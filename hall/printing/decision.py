@@ -4,12 +4,14 @@ to sue (行政许可法 art. 38 (2)), dated and sealed, with the signed QR code.
 
 from __future__ import annotations
 
+from datetime import date
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from hall.core.i18n import _
 from hall.printing.blocks import columns, field_table, qr_block, seal
-from hall.printing.data import DecisionNotice
+from hall.printing.data import DecisionNotice, Issuer
 from hall.printing.frame import PORTRAIT, Section, build_pdf
 from hall.printing.styles import cn_date, heading, or_dash, para, styles
 
@@ -35,38 +37,47 @@ def _decision(n: DecisionNotice) -> list[Flowable]:
         ).format(basis=basis)
     else:
         law = _("依据《中华人民共和国行政许可法》第三十八条第二款的规定，本机关决定不予行政许可。")
-    remedy = _(
-        "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，"
-        "或者在六个月内依法向人民法院提起行政诉讼。"
-    )
     return [
         para(_("{name}：").format(name=or_dash(n.applicant_name)), s.body),
         para(facts, s.indented),
         para(found, s.indented),
         para(law, s.indented),
-        para(remedy, s.indented),
+        para(remedy(), s.indented),
         para(_("特此决定。"), s.indented),
     ]
 
 
-def _closing(n: DecisionNotice) -> Flowable:
+def remedy() -> str:
+    """The applicant's remedies against a decision (行政复议法, 行政诉讼法)."""
+    return _(
+        "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，"
+        "或者在六个月内依法向人民法院提起行政诉讼。"
+    )
+
+
+def closing(
+    *, qr: str, caption: str, authority: str, decided_on: date, title: str, case_number: str,
+    issuer: Issuer,
+) -> Flowable:  # fmt: skip
+    """The end of a decision: the department's seal and date, the signed QR code, and the
+    receipt slip the applicant signs when the notice ``title`` is handed over."""
     s = styles()
-    code = qr_block(n.qr, _("扫码核验本决定书真伪"))
+    code = qr_block(qr, caption)
     right: list[Flowable] = [
-        seal([n.authority, _("（行政许可专用章）"), cn_date(n.decided_on)]),
+        seal([authority, _("（行政许可专用章）"), cn_date(decided_on)]),
     ]
     receipt: list[Flowable] = [
         Spacer(1, 6 * mm),
         *heading(_("送达回执")),
         para(
-            _("本人已收到受理编号 {case} 的《不予行政许可决定书》。").format(case=n.case_number),
+            _("本人已收到受理编号 {case} 的《{title}》。").format(case=case_number, title=title),
             s.body,
         ),
         Spacer(1, 3 * mm),
         para(_("受送达人（签字）：____________________    日期：______年____月____日"), s.body),
         para(
             _("送达窗口：{counter}    经办人：{clerk}").format(
-                counter=or_dash(n.issuer.counter), clerk=or_dash(n.issuer.clerk)
+                counter=or_dash(issuer.counter), clerk=or_dash(issuer.clerk)
             ),
             s.small,
         ),
@@ -81,12 +92,22 @@ def _closing(n: DecisionNotice) -> Flowable:
     )
 
 
-def decision_section(n: DecisionNotice) -> Section:
+def heading_rows(title: str, number: str, rows: list[tuple[str, str]]) -> list[Flowable]:
+    """A decision's title, its number and the table of whom and what it concerns."""
     s = styles()
+    return [
+        para(title, s.title),
+        para(_("编号：{number}").format(number=number), s.number),
+        field_table(rows, WIDTH, label_width=58 * mm),
+        Spacer(1, 3 * mm),
+    ]
+
+
+def decision_section(n: DecisionNotice) -> Section:
     story: list[Flowable] = [
-        para(title(), s.title),
-        para(_("编号：{number}").format(number=n.number), s.number),
-        field_table(
+        *heading_rows(
+            title(),
+            n.number,
             [
                 (_("申请人"), or_dash(n.applicant_name)),
                 (_("统一社会信用代码（证件号码）"), or_dash(n.applicant_code)),
@@ -94,12 +115,12 @@ def decision_section(n: DecisionNotice) -> Section:
                 (_("审批机关"), or_dash(n.authority)),
                 *([(_("审查人员"), n.reviewer)] if n.reviewer else []),
             ],
-            WIDTH,
-            label_width=58 * mm,
         ),
-        Spacer(1, 3 * mm),
         *_decision(n),
-        _closing(n),
+        closing(
+            qr=n.qr, caption=_("扫码核验本决定书真伪"), authority=n.authority,
+            decided_on=n.decided_on, title=title(), case_number=n.case_number, issuer=n.issuer,
+        ),  # fmt: skip
     ]
     return Section(story, title(), n.number, n.copy)
 
