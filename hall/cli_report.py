@@ -50,10 +50,9 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def cmd_report_daily(args: argparse.Namespace, ctx: AppContext) -> int:
-    from hall.printing import report_pdf
     from hall.services.report_export import report_csv, report_json
     from hall.services.report_xlsx import report_xlsx
-    from hall.services.reports import daily_report
+    from hall.services.reports import daily_report, report_pdf
 
     targets = {
         "pdf": _target(args.out, ".pdf"),

@@ -332,3 +332,19 @@ def daily_report(
 def report_statements(ctx: AppContext, start: date, end: date | None = None) -> Sequence[q.Query]:
     """The statements :func:`daily_report` runs, for the benchmark to run them bare."""
     return q.statements(q.Period(start, end or start, ctx.clock.zone))
+
+
+def report_pdf(report: DailyReport) -> bytes:
+    """The report printed: A4 with the hall's header, charts and tables."""
+    from hall.printing.report import report_pdf as build
+
+    return build(report)
+
+
+def report_filename(report: DailyReport, suffix: str) -> str:
+    """``业务量日报-2026-11-23.pdf``, or ``业务量报表-2026-11-01至2026-11-30.xlsx``."""
+    if report.one_day:
+        return _("业务量日报-{day}{suffix}").format(day=report.start.isoformat(), suffix=suffix)
+    return _("业务量报表-{start}至{end}{suffix}").format(
+        start=report.start.isoformat(), end=report.end.isoformat(), suffix=suffix
+    )

@@ -23,6 +23,7 @@ class ActionId(Enum):
     cases = "cases"
     pickup = "pickup"
     inbox = "inbox"
+    supervision = "supervision"
     print_documents = "print_documents"
     guide_desk = "guide_desk"
     queue_call = "queue_call"
@@ -86,6 +87,12 @@ SPECS: dict[ActionId, ActionSpec] = {
         "F9",
         N_("本部门的待审事项：认领、准予或不予许可、要求补正、现场核查"),
         Permission.decide_sub_case,
+    ),
+    ActionId.supervision: ActionSpec(
+        N_("监管(&M)"),
+        "Ctrl+F9",
+        N_("今日概况、超期预警、事后核查，打印和导出业务量日报"),
+        Permission.print_reports,
     ),
     ActionId.print_documents: ActionSpec(
         N_("打印文书(&P)…"),

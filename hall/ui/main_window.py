@@ -43,6 +43,7 @@ from hall.ui.lock_screen import LockScreen
 from hall.ui.pickup_page import PickupPage
 from hall.ui.queue_panel import QueuePanel
 from hall.ui.settings_dialog import SettingsDialog
+from hall.ui.supervision_page import SupervisionPage
 from hall.ui.sync_dialog import SyncDialog
 from hall.ui.sync_runner import SyncRunner
 from hall.ui.tasks import run_task
@@ -105,6 +106,10 @@ class MainWindow(QMainWindow):
         if allowed_to(self.actor, SPECS[ActionId.inbox]):
             self.inbox_page = InboxPage(self.ctx, self.actor, self)
             self.pages.addWidget(self.inbox_page)
+        self.supervision_page: SupervisionPage | None = None
+        if can(self.actor, Permission.print_reports):
+            self.supervision_page = SupervisionPage(self.ctx, self.actor, self.bus, self)
+            self.pages.addWidget(self.supervision_page)
         self.catalog_page = CatalogPage(self.ctx, self)
         self.pages.addWidget(self.catalog_page)
         self.lock_screen = LockScreen(self.ctx, self.actor, self)
@@ -132,6 +137,7 @@ class MainWindow(QMainWindow):
         menu.addAction(a[ActionId.pickup])
         menu.addAction(a[ActionId.inbox])
         menu.addAction(a[ActionId.guide_desk])
+        menu.addAction(a[ActionId.supervision])
         menu.addAction(a[ActionId.print_documents])
         menu.addSeparator()
         menu.addAction(a[ActionId.catalog])
@@ -199,6 +205,7 @@ class MainWindow(QMainWindow):
         a[ActionId.inbox].triggered.connect(self.show_inbox)
         a[ActionId.print_documents].triggered.connect(self.print_documents)
         a[ActionId.guide_desk].triggered.connect(self.show_guide_desk)
+        a[ActionId.supervision].triggered.connect(self.show_supervision)
         if self.queue_panel is not None:
             self.queue_panel.bind(a, self.bus)
             self.queue_panel.called.connect(self._ticket_called)
@@ -361,6 +368,11 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.inbox_page)
             self.inbox_page.refresh()
             self.inbox_page.focus_table()
+
+    def show_supervision(self) -> None:
+        if self.supervision_page is not None:
+            self.pages.setCurrentWidget(self.supervision_page)
+            self.supervision_page.focus_first()
 
     def new_application(self) -> None:
         if self.intake_page is not None:

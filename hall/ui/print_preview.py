@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QSizeF
 from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QPageLayout, QPageSize, QShortcut
@@ -41,12 +42,25 @@ from hall.ui.widgets import named
 log = logging.getLogger(__name__)
 
 
+class Printable(Protocol):
+    """What the preview shows: a document of the counter's (:class:`Document`), or a
+    report that is printed but not handed over to anyone."""
+
+    @property
+    def pdf(self) -> bytes: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def copy(self) -> int: ...
+    def filename(self) -> str: ...
+
+
 class PrintPreviewDialog(QDialog):
     def __init__(
         self,
         ctx: AppContext,
         actor: Actor,
-        document: Document,
+        document: Printable,
         bus: ChangeBus | None,
         parent: QWidget | None = None,
     ) -> None:
@@ -115,7 +129,7 @@ class PrintPreviewDialog(QDialog):
 
     # --- the document --------------------------------------------------------------------
 
-    def _load(self, document: Document) -> None:
+    def _load(self, document: Printable) -> None:
         """Show ``document`` (raises ``ValidationError`` when its bytes are not a PDF)."""
         pdf = PdfBytes(document.pdf, self)
         old, self.pdf, self.document = self.pdf, pdf, document
@@ -295,6 +309,7 @@ class PrintPreviewDialog(QDialog):
         printed next: a copy."""
         self._set_busy(True, done)
         ctx, actor, document = self.ctx, self.actor, self.document
+        assert isinstance(document, Document)
 
         def work() -> tuple[Changes, Document | None]:
             changes = record_handover(ctx, actor, document, how)

@@ -19,7 +19,7 @@ DAY = date(2026, 11, 23)
 SUPER = Actor("super01", Role.supervisor, "C11", "刘洋")
 
 
-def _serve(ctx, clerk: Actor, clock, minutes: int, rating: int | None) -> None:
+def _serve(ctx, clerk: Actor, clock, minutes: int, rating: int | None) -> None:  # noqa: F811
     called, _ = call_next(ctx, clerk)
     assert called is not None
     clock.advance(timedelta(minutes=2))
@@ -28,7 +28,7 @@ def _serve(ctx, clerk: Actor, clock, minutes: int, rating: int | None) -> None:
     finish(ctx, clerk, rating, "没有说清楚" if rating and rating <= 2 else "")
 
 
-def test_the_servers_report_counts_offline_work_and_equals_a_counters_copy(hall, clock) -> None:
+def test_the_servers_report_counts_offline_work_and_equals_a_counters_copy(hall, clock) -> None:  # noqa: F811 - the fixtures
     c11, c12 = hall.counter("C11"), hall.counter("C12")
     clerk1 = Actor("clerk01", Role.clerk, "C11", "张敏")
     clerk2 = Actor("clerk02", Role.clerk, "C12", "李娜")
