@@ -31,7 +31,8 @@ TOP = 20  # points above the plot: the title (and the legend)
 
 
 def _frame(width: float, height: float, title: str) -> Drawing:
-    drawing = Drawing(width, height)
+    # The renderer starts each drawing in Helvetica, which the PDF would list unembedded.
+    drawing = Drawing(width, height, initialFontName=ensure_font(), initialFontSize=LABEL_SIZE)
     drawing.add(
         String(width / 2, height - TITLE_SIZE - 2, title, fontName=ensure_font(),
                fontSize=TITLE_SIZE, textAnchor="middle", fillColor=colors.black)
@@ -80,6 +81,8 @@ def _style(chart: BarChart, top: int, labels: bool) -> None:
     chart.barLabels.fontName = font
     chart.barLabels.fontSize = LABEL_SIZE - 1
     chart.barLabelFormat = "%d" if labels else None
+    chart.barLabels.boxAnchor = "s"  # above a vertical bar (a horizontal one sets "w")
+    chart.barLabels.dy = 1.5
     chart.barSpacing = 1
     chart.groupSpacing = 6
 
@@ -102,7 +105,7 @@ def _fit_names(chart: VerticalBarChart, names: Sequence[str], plot_width: float)
 
 def hours_chart(hours: Sequence[HourCount], width: float, height: float) -> Drawing:
     """Tickets issued and served per hour, every hour between the first and the last."""
-    title = _("分时段取号与办理量")
+    title = _("分时段取号与办结量")
     if not any(h.issued or h.served for h in hours):
         return _no_data(width, height, title)
     by_hour = {h.hour: h for h in hours}
@@ -120,12 +123,12 @@ def hours_chart(hours: Sequence[HourCount], width: float, height: float) -> Draw
     chart.y, chart.height = below + 4, height - TOP - below - 10
     drawing.add(chart)
     legend = Legend()
-    legend.colorNamePairs = [(DARK, _("取号")), (LIGHT, _("办理"))]
+    legend.colorNamePairs = [(DARK, _("取号")), (LIGHT, _("办结"))]
     legend.fontName, legend.fontSize = ensure_font(), LABEL_SIZE
     legend.alignment = "right"
     legend.columnMaximum = 1  # side by side
     legend.boxAnchor = "ne"
-    legend.x, legend.y = width - 60, height - 4
+    legend.x, legend.y = width - 2, height - 2
     legend.dx = legend.dy = 7
     legend.deltax = 40
     legend.strokeColor = None
@@ -171,7 +174,7 @@ def modes_chart(modes: Sequence[ModeCount], width: float, height: float) -> Draw
     chart.width = width - chart.x - 14
     chart.y, chart.height = LABEL_SIZE + 10, height - TOP - LABEL_SIZE - 16
     chart.barLabels.boxAnchor = "w"
-    chart.barLabels.dx = 2
+    chart.barLabels.dx, chart.barLabels.dy = 2, 0
     chart.groupSpacing = 10
     drawing.add(chart)
     return drawing
