@@ -103,7 +103,7 @@ def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ctx = open_context(
         make_paths(root), clock=FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=HALL_ZONE))
     )
-    initialise(ctx, demo=True)
+    initialise(ctx, demo=True, demo_history=False)  # today's demo only: faster
     ctx.close()
     return root
 

@@ -194,7 +194,7 @@ def accept_demo_case(ctx: AppContext, spec: DemoCase, person: str) -> str | None
     return case.number
 
 
-def load_demo_day(ctx: AppContext, people: list[str]) -> DemoDay:
+def load_demo_day(ctx: AppContext, people: list[str], *, history: bool = True) -> DemoDay:
     """Run the previous working day's queue, accept the demo cases (their legal
     representatives' ID numbers taken from ``people``), issue the morning's tickets and
     book appointments."""
@@ -202,7 +202,8 @@ def load_demo_day(ctx: AppContext, people: list[str]) -> DemoDay:
         ensure_categories(session)
     from hall.services.demo_queue import previous_workday, simulate_queue_day
 
-    simulate_queue_day(ctx, previous_workday(ctx, local_today(ctx.clock)))
+    if history:
+        simulate_queue_day(ctx, previous_workday(ctx, local_today(ctx.clock)))
     numbers = [
         accept_demo_case(ctx, spec, people[n % len(people)]) for n, spec in enumerate(DEMO_CASES)
     ]

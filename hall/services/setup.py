@@ -69,6 +69,7 @@ def initialise(
     admin_password: str | None = None,
     admin_must_change: bool = True,
     signing_key: bool | None = None,
+    demo_history: bool = True,
 ) -> InitReport:
     """Bring an empty database to a usable state; safe to run again (adds only what is
     missing). Raises ``ValidationError`` for a bad counter code or a password that breaks
@@ -78,7 +79,9 @@ def initialise(
     unless ``admin_must_change`` is False (the first-run dialog, where they just chose it).
     The hall's signing key is made when there is none and ``signing_key`` is True; by
     default (None) only where the OS keyring works, since the encrypted file needs a
-    passphrase (``ctx.passphrase``) the administrator chooses.
+    passphrase (``ctx.passphrase``) the administrator chooses. The demo hall's previous
+    working day at the queue is run too unless ``demo_history`` is False (tests that
+    want today's demo only).
     """
     if counter:
         counter = normalize_counter_code(counter)
@@ -155,7 +158,7 @@ def initialise(
     day = None
     if demo_hall and not has_cases:
         people = [p["id_number"] for p in _read_registry().get("persons", [])]
-        day = load_demo_day(ctx, people or ["32030519711203530X"])
+        day = load_demo_day(ctx, people or ["32030519711203530X"], history=demo_history)
     return InitReport(
         not has_catalog, users, applicants, credits, ctx.counter, key_created, demo_refused,
         day,

@@ -108,7 +108,7 @@ def seed(url: str, folder: Path) -> None:
     """The demo hall on the server at ``url`` (migrated already)."""
     server = server_context_for(make_paths(folder), Settings(), url, clock=_clock())
     try:
-        initialise(server, demo=True, signing_key=False)
+        initialise(server, demo=True, signing_key=False, demo_history=False)
     finally:
         server.close()
         server.engine.dispose()

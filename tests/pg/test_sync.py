@@ -68,7 +68,7 @@ def hall(pg_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Hall]:
     made = Hall(pg_url, tmp_path, clock)
     seed = made.counter("SEED", join=False)
     server = server_context(seed, pg_url)
-    initialise(server, demo=True, signing_key=False)
+    initialise(server, demo=True, signing_key=False, demo_history=False)
     made.server = server
     yield made
     for ctx in made.counters:

@@ -220,3 +220,20 @@ def test_the_report_reads_aggregates_not_rows(demo_ctx, clock) -> None:
     with demo_ctx.uow() as s:
         for stmt in statements(Period(DAY, DAY, HALL_ZONE)):
             assert len(s.execute(stmt).all()) <= 12
+
+
+def test_the_demo_hall_has_a_previous_day_worth_reading(empty_ctx) -> None:
+    from hall.services.setup import initialise
+
+    initialise(empty_ctx, demo=True)  # its clock: Tuesday 29 September 2026
+    report = daily_report(empty_ctx, SUPERVISOR, date(2026, 9, 28))  # the working day before
+    hall = report.hall
+    assert hall.issued >= 40
+    assert hall.served + hall.no_show == hall.issued  # every citizen seen by closing time
+    assert hall.transferred == 1 and hall.low_ratings == len(report.low_ratings) >= 1
+    assert all(low.reason for low in report.low_ratings)
+    assert {f.key for f in report.counters} == {"C01", "C02", "G01"}
+    assert all(8 <= h.hour <= 17 for h in report.per_hour)
+    assert hall.wait.median is not None and hall.handle.p90 is not None
+    # The weekend before it has nothing.
+    assert daily_report(empty_ctx, SUPERVISOR, date(2026, 9, 27)).hall.issued == 0
