@@ -24,6 +24,7 @@ from hall.printing.data import (
     Receipt,
     ReceiptItem,
     ReceiptMaterial,
+    RevocationNotice,
     Ticket,
 )
 
@@ -38,12 +39,14 @@ __all__ = [
     "Receipt",
     "ReceiptItem",
     "ReceiptMaterial",
+    "RevocationNotice",
     "Ticket",
     "decision_pdf",
     "letters_pdf",
     "license_pdf",
     "onecode_pdf",
     "receipt_pdf",
+    "revocation_pdf",
     "slip_pdf",
     "ticket_pdf",
 ]
@@ -73,6 +76,15 @@ def decision_pdf(notice: DecisionNotice) -> bytes:
     from hall.printing.decision import decisions_pdf as build
 
     return build([notice])
+
+
+def revocation_pdf(notice: RevocationNotice) -> bytes:
+    """撤销行政许可决定书 (A4): a license granted on a commitment found false revoked,
+    with the facts found, the legal basis, the consequences for the applicant's credit,
+    the remedies, the department's seal and the signed QR code."""
+    from hall.printing.revocation import revocation_pdf as build
+
+    return build(notice)
 
 
 def license_pdf(license_: License) -> bytes:

@@ -4,6 +4,7 @@ to sue (行政许可法 art. 38 (2)), dated and sealed, with the signed QR code.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from reportlab.lib.units import mm
@@ -56,11 +57,17 @@ def remedy() -> str:
 
 
 def closing(
-    *, qr: str, caption: str, authority: str, decided_on: date, title: str, case_number: str,
+    *,
+    qr: str,
+    caption: str,
+    authority: str,
+    decided_on: date,
+    document: str,
+    case_number: str,
     issuer: Issuer,
-) -> Flowable:  # fmt: skip
+) -> Flowable:
     """The end of a decision: the department's seal and date, the signed QR code, and the
-    receipt slip the applicant signs when the notice ``title`` is handed over."""
+    receipt slip the applicant signs when the notice (named ``document``) is handed over."""
     s = styles()
     code = qr_block(qr, caption)
     right: list[Flowable] = [
@@ -70,7 +77,9 @@ def closing(
         Spacer(1, 6 * mm),
         *heading(_("送达回执")),
         para(
-            _("本人已收到受理编号 {case} 的《{title}》。").format(case=case_number, title=title),
+            _("本人已收到受理编号 {case} 的《{document}》。").format(
+                case=case_number, document=document
+            ),
             s.body,
         ),
         Spacer(1, 3 * mm),
@@ -92,9 +101,24 @@ def closing(
     )
 
 
-def heading_rows(title: str, number: str, rows: list[tuple[str, str]]) -> list[Flowable]:
-    """A decision's title, its number and the table of whom and what it concerns."""
+def notice_head(
+    title: str,
+    number: str,
+    parties: tuple[str, str, str, str, str],
+    more: Sequence[tuple[str, str]] = (),
+) -> list[Flowable]:
+    """A decision's title and number, and the table of whom and what it concerns:
+    ``parties`` are the applicant's name and code, the item's name and code, and the
+    department; ``more`` are further lines."""
     s = styles()
+    name, code, item_name, item_code, authority = parties
+    rows = [
+        (_("申请人"), or_dash(name)),
+        (_("统一社会信用代码（证件号码）"), or_dash(code)),
+        (_("申请事项"), _("{name}（{code}）").format(name=item_name, code=item_code)),
+        (_("审批机关"), or_dash(authority)),
+        *more,
+    ]
     return [
         para(title, s.title),
         para(_("编号：{number}").format(number=number), s.number),
@@ -105,22 +129,22 @@ def heading_rows(title: str, number: str, rows: list[tuple[str, str]]) -> list[F
 
 def decision_section(n: DecisionNotice) -> Section:
     story: list[Flowable] = [
-        *heading_rows(
+        *notice_head(
             title(),
             n.number,
-            [
-                (_("申请人"), or_dash(n.applicant_name)),
-                (_("统一社会信用代码（证件号码）"), or_dash(n.applicant_code)),
-                (_("申请事项"), _("{name}（{code}）").format(name=n.item_name, code=n.item_code)),
-                (_("审批机关"), or_dash(n.authority)),
-                *([(_("审查人员"), n.reviewer)] if n.reviewer else []),
-            ],
+            (n.applicant_name, n.applicant_code, n.item_name, n.item_code, n.authority),
+            [(_("审查人员"), n.reviewer)] if n.reviewer else [],
         ),
         *_decision(n),
         closing(
-            qr=n.qr, caption=_("扫码核验本决定书真伪"), authority=n.authority,
-            decided_on=n.decided_on, title=title(), case_number=n.case_number, issuer=n.issuer,
-        ),  # fmt: skip
+            qr=n.qr,
+            caption=_("扫码核验本决定书真伪"),
+            authority=n.authority,
+            decided_on=n.decided_on,
+            document=title(),
+            case_number=n.case_number,
+            issuer=n.issuer,
+        ),
     ]
     return Section(story, title(), n.number, n.copy)
 

@@ -118,6 +118,27 @@ def add_record(
     until: date | None = None,
 ) -> tuple[CreditRecordView, Changes]:
     """Put a subject on the dishonest list. The code is validated as a credit code or ID."""
+    with ctx.uow() as session:
+        view = write_record(
+            session, ctx, actor, code, reason=reason, source=source, since=since, until=until
+        )
+    return view, Changes(credit=True)
+
+
+def write_record(
+    session: Session,
+    ctx: AppContext,
+    actor: Actor,
+    code: str,
+    *,
+    reason: str,
+    source: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> CreditRecordView:
+    """:func:`add_record` inside the caller's transaction (which checked the right): the
+    record, audited. Raises ``ValidationError`` for a bad code, reason or period and
+    ``Conflict`` for a record already there."""
     subject = parse_applicant_code(code, today=local_today(ctx.clock))
     reason = reason.strip()
     if not reason:
@@ -129,41 +150,40 @@ def add_record(
     start = since or local_today(ctx.clock)
     if until is not None and until < start:
         raise ValidationError(_("截止日期不能早于起始日期。"), field="until")
-    with ctx.uow() as session:
-        same = session.scalar(
-            select(CreditRecord.id).where(
-                CreditRecord.subject_code == subject.code,
-                CreditRecord.reason == reason,
-                CreditRecord.since == start,
-            )
+    same = session.scalar(
+        select(CreditRecord.id).where(
+            CreditRecord.subject_code == subject.code,
+            CreditRecord.reason == reason,
+            CreditRecord.since == start,
         )
-        if same is not None:
-            raise Conflict(_("同一主体、同一原因、同一起始日期的记录已存在。"))
-        name = session.scalar(select(Applicant.name).where(Applicant.code == subject.code))
-        row = CreditRecord(
-            subject_code=subject.code,
-            subject_name=name,
-            reason=reason,
-            source=source.strip() or _("本大厅录入"),
-            since=start,
-            until=until,
-            created_at=ctx.clock.now(),
-            created_by=actor.username,
-        )
-        session.add(row)
-        session.flush()
-        view = _view(row)
-        record(
-            session,
-            ctx.clock,
-            actor,
-            "credit.add",
-            "credit_record",
-            row.id,
-            after=view.to_json(),
-            rows=[row],
-        )
-    return view, Changes(credit=True)
+    )
+    if same is not None:
+        raise Conflict(_("同一主体、同一原因、同一起始日期的记录已存在。"))
+    name = session.scalar(select(Applicant.name).where(Applicant.code == subject.code))
+    row = CreditRecord(
+        subject_code=subject.code,
+        subject_name=name,
+        reason=reason,
+        source=source.strip() or _("本大厅录入"),
+        since=start,
+        until=until,
+        created_at=ctx.clock.now(),
+        created_by=actor.username,
+    )
+    session.add(row)
+    session.flush()
+    view = _view(row)
+    record(
+        session,
+        ctx.clock,
+        actor,
+        "credit.add",
+        "credit_record",
+        row.id,
+        after=view.to_json(),
+        rows=[row],
+    )
+    return view
 
 
 def list_records(ctx: AppContext, *, in_force_on: date | None = None) -> list[CreditRecordView]:

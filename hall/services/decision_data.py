@@ -28,18 +28,26 @@ def notice_number(case: Case, sub: SubCase) -> str:
     return f"{case.number}-{sub.item_code}"
 
 
+def notice_case(session: Session, ref: str) -> tuple[Case, str] | None:
+    """The case and the item code (upper case) a notice numbered ``ref`` (``CASE-ITEM``,
+    as :func:`notice_number` makes it) names; None when there is no such case."""
+    text = ref.strip().upper()
+    found = CASE_NUMBER.match(text)
+    if found is None or text[found.end() : found.end() + 1] != "-":
+        return None
+    case = session.scalar(select(Case).where(Case.number == found.group(0)))
+    return (case, text[found.end() + 1 :]) if case is not None else None
+
+
 def find_rejected(session: Session, ref: str) -> tuple[Case, SubCase]:
     """The rejected sub-case of the notice numbered ``ref`` (``CASE-ITEM``, as
     :func:`notice_number` makes it). Raises ``NotFound``."""
-    text = ref.strip().upper()
-    found = CASE_NUMBER.match(text)
-    if found is not None and text[found.end() : found.end() + 1] == "-":
-        case = session.scalar(select(Case).where(Case.number == found.group(0)))
-        item = text[found.end() + 1 :]
-        if case is not None:
-            for sub in rejected_subs(session, case):
-                if sub.item_code.upper() == item:
-                    return case, sub
+    found = notice_case(session, ref)
+    if found is not None:
+        case, item = found
+        for sub in rejected_subs(session, case):
+            if sub.item_code.upper() == item:
+                return case, sub
     raise NotFound(_("没有编号为 {number} 的不予许可决定书。").format(number=ref.strip()))
 
 

@@ -23,7 +23,7 @@ from hall.core.clock import local_today
 from hall.core.errors import Conflict, NotFound, ValidationError
 from hall.core.i18n import _
 from hall.models import Case, DocumentPrint, License, RevokedDocument, Ticket
-from hall.services import decision_data, document_data
+from hall.services import decision_data, document_data, revocation_data
 from hall.services.appointments import find_appointment
 from hall.services.audit import Actor, record
 from hall.services.cases import find_case
@@ -46,6 +46,7 @@ class PrintKind(StrEnum):
     ticket = "ticket"  # by ticket number (today's, or DAY/NUMBER)
     slip = "slip"  # by appointment number
     decision = "decision"  # 不予许可决定书, by case number and item code
+    revocation = "revocation"  # 撤销行政许可决定书, by case number and item code
 
 
 #: The kind of code each printed document carries.
@@ -57,6 +58,7 @@ SIGNED_AS = {
     PrintKind.ticket: DocumentKind.ticket,
     PrintKind.slip: DocumentKind.appointment,
     PrintKind.decision: DocumentKind.notice,
+    PrintKind.revocation: DocumentKind.notice,
 }
 
 
@@ -64,6 +66,8 @@ def kind_title(kind: PrintKind) -> str:
     """The document's name, as its code's verification names it."""
     if kind is PrintKind.decision:
         return _("不予行政许可决定书")
+    if kind is PrintKind.revocation:
+        return _("撤销行政许可决定书")
     return kind_name(SIGNED_AS[kind])
 
 
@@ -162,6 +166,14 @@ def _build(
             f"{kind_title(kind)} {sub.item_name}",
             lambda copy: decision_data.decision_notice(session, ctx, actor, case, sub, copy),
             printing.decision_pdf,
+        )
+    if kind is PrintKind.revocation:
+        found = revocation_data.find_revoked(session, ref)
+        return (
+            decision_data.notice_number(found[0], found[1]),
+            f"{kind_title(kind)} {found[1].item_name}",
+            lambda copy: revocation_data.revocation_notice(session, ctx, actor, found, copy),
+            printing.revocation_pdf,
         )
     case = find_case(session, ref)
     title = f"{kind_title(kind)} {case.number}"
@@ -325,7 +337,8 @@ def issue_document(
 @guarded(Permission.accept_case)
 def case_documents(ctx: AppContext, actor: Actor, ref: str) -> tuple[DocumentRef, ...]:
     """What can be printed for the case ``ref``: its receipt, its commitment letters,
-    each license, the one-code sheet and each decision notice, in that order."""
+    each license, the one-code sheet, each decision notice and each revocation notice,
+    in that order."""
     with ctx.uow() as session:
         case = find_case(session, ref)
         refs = [DocumentRef(PrintKind.receipt, case.number, kind_title(PrintKind.receipt))]
@@ -338,6 +351,7 @@ def case_documents(ctx: AppContext, actor: Actor, ref: str) -> tuple[DocumentRef
         if licenses:
             refs.append(DocumentRef(PrintKind.onecode, case.number, kind_title(PrintKind.onecode)))
         refs += decision_refs(session, case)
+        refs += revocation_refs(session, case)
     return tuple(refs)
 
 
@@ -350,6 +364,18 @@ def decision_refs(session: Session, case: Case) -> list[DocumentRef]:
             f"{kind_title(PrintKind.decision)} {sub.item_name}",
         )
         for sub in decision_data.rejected_subs(session, case)
+    ]
+
+
+def revocation_refs(session: Session, case: Case) -> list[DocumentRef]:
+    """The revocation notice of each item of ``case`` revoked for a false commitment."""
+    return [
+        DocumentRef(
+            PrintKind.revocation,
+            decision_data.notice_number(case, sub),
+            f"{kind_title(PrintKind.revocation)} {sub.item_name}",
+        )
+        for sub, _task in revocation_data.revoked_subs(session, case)
     ]
 
 

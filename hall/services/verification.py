@@ -18,6 +18,7 @@ from enum import StrEnum
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from hall.core.clock import local_today
 from hall.core.errors import Conflict, ValidationError
@@ -31,6 +32,9 @@ from hall.services.masking import mask_applicant_code
 from hall.services.payload import DocumentFacts, DocumentKind, PayloadFormatError
 from hall.services.permissions import Permission, guarded
 from hall.services.signing import KeyView, _view
+
+#: The longest reason a revocation may give.
+MAX_REASON = 500
 
 
 class Verdict(StrEnum):
@@ -219,40 +223,48 @@ def revoke_document(
     """Make a printed document's code verify as revoked from now on.
 
     Raises ``ValidationError`` without a reason and ``Conflict`` if already revoked."""
+    with ctx.uow() as session:
+        revocation = revoke_in(session, ctx, actor, kind, number, reason)
+    return revocation, Changes(cases=True)
+
+
+def revoke_in(
+    session: Session, ctx: AppContext, actor: Actor, kind: DocumentKind, number: str, reason: str
+) -> Revocation:
+    """:func:`revoke_document` inside the caller's transaction (which checked the right):
+    the revocation, audited."""
     number, reason = number.strip(), reason.strip()
     if not number:
         raise ValidationError(_("请填写文书编号。"), field="number")
     if not reason:
         raise ValidationError(_("请填写撤销原因。"), field="reason")
-    if len(reason) > 500:
+    if len(reason) > MAX_REASON:
         raise ValidationError(_("原因最多500个字。"), field="reason")
-    with ctx.uow() as session:
-        if session.scalar(
-            select(RevokedDocument.id).where(
-                RevokedDocument.kind == kind.value, RevokedDocument.number == number
-            )
-        ):
-            raise Conflict(
-                _("{kind} {number} 已经撤销过。").format(kind=kind_name(kind), number=number)
-            )
-        row = RevokedDocument(
-            kind=kind.value,
-            number=number,
-            reason=reason,
-            revoked_at=ctx.clock.now(),
-            revoked_by=actor.username,
+    if session.scalar(
+        select(RevokedDocument.id).where(
+            RevokedDocument.kind == kind.value, RevokedDocument.number == number
         )
-        session.add(row)
-        session.flush()
-        record(
-            session,
-            ctx.clock,
-            actor,
-            "document.revoke",
-            "revoked_document",
-            row.id,
-            after={"kind": kind.value, "number": number, "reason": reason},
-            rows=[row],
+    ):
+        raise Conflict(
+            _("{kind} {number} 已经撤销过。").format(kind=kind_name(kind), number=number)
         )
-        revocation = Revocation(row.reason, row.revoked_at, row.revoked_by)
-    return revocation, Changes(cases=True)
+    row = RevokedDocument(
+        kind=kind.value,
+        number=number,
+        reason=reason,
+        revoked_at=ctx.clock.now(),
+        revoked_by=actor.username,
+    )
+    session.add(row)
+    session.flush()
+    record(
+        session,
+        ctx.clock,
+        actor,
+        "document.revoke",
+        "revoked_document",
+        row.id,
+        after={"kind": kind.value, "number": number, "reason": reason},
+        rows=[row],
+    )
+    return Revocation(row.reason, row.revoked_at, row.revoked_by)

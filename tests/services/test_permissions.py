@@ -38,6 +38,7 @@ from hall.services.intake_flow import accept_from_state
 from hall.services.intake_state import IntakeState
 from hall.services.payload import DocumentFacts, DocumentKind
 from hall.services.permissions import ROLE_PERMISSIONS, Permission, can, require
+from hall.services.reports import daily_report
 from hall.services.settings_admin import change_settings, set_server_url, store_server_password
 from hall.services.signing import current_key, init_keys, revoke_key, rotate_keys, sign_document
 from hall.services.sync_changes import escalate_change, retry_change
@@ -51,6 +52,7 @@ from .test_cases import CASE_SAMPLES, CASE_SETUP
 from .test_documents import DOCUMENT_SAMPLES, DOCUMENT_SETUP
 from .test_intake import ANSWERS, APPLICANT, DAY, ENTERPRISE
 from .test_intake_flow import complete_state
+from .test_supervision import SUPERVISION_SAMPLES, SUPERVISION_SETUP
 from .test_ticket_printer import TICKET_PRINTER_SAMPLES, TICKET_PRINTER_SETUP
 
 #: Services every signed-in account may call: they concern the account itself.
@@ -200,10 +202,12 @@ SAMPLES: dict[str, Sample] = {
         ctx, a, DocumentKind.license, f"LIC-{i}", "错发"
     ),
     "registry.import_registry": lambda ctx, a, i: _import_registry(ctx, a, i),
+    "reports.daily_report": lambda ctx, a, i: daily_report(ctx, a),
     **DOCUMENT_SAMPLES,  # documents and the queue (tests/services/test_documents.py)
     **BACKOFFICE_SAMPLES,  # inboxes, decisions, scans, pickup (backoffice_samples.py)
     **QUEUE_SAMPLES,  # calling, appointments, pre-review (queue_samples.py)
     **TICKET_PRINTER_SAMPLES,  # the ESC/POS ticket printer (test_ticket_printer.py)
+    **SUPERVISION_SAMPLES,  # post-event verification (test_supervision.py)
 }
 
 
@@ -222,6 +226,7 @@ SETUP: dict[str, Callable[[Any, Actor], Any]] = {
     **BACKOFFICE_SETUP,
     **QUEUE_SETUP,
     **TICKET_PRINTER_SETUP,
+    **SUPERVISION_SETUP,
     "signing.rotate_keys": lambda ctx, op: init_keys(ctx, op),
     "sync_changes.retry_change": lambda ctx, op: _set_aside(ctx),
     "sync_changes.escalate_change": lambda ctx, op: _set_aside(ctx),
