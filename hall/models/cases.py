@@ -93,10 +93,11 @@ class SubCase(UUIDKey, Base):
     case: Mapped[Case] = relationship(back_populates="sub_cases")
 
 
-# The overdue watch and the daily report read the undecided sub-cases by deadline, and
-# the sub-cases decided on a day.
+# The overdue watch and the daily report read the undecided sub-cases by deadline, the
+# sub-cases due on a day, and those decided on a day.
 Index("ix_sub_case_open", SubCase.status, SubCase.promised_deadline)
 Index("ix_sub_case_decided_at", SubCase.decided_at)
+Index("ix_sub_case_promised_deadline", SubCase.promised_deadline)
 
 
 class SubCaseEvent(UUIDKey, Base):

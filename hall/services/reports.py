@@ -136,7 +136,8 @@ class _Gather:
             row.served, row.no_show = r["served"], r["no_show"]
             row.handle_n, row.handle_mean = r["handle_n"], r["handle_mean"]
             row.rating_n, row.rating_mean, row.low = r["rating_n"], r["rating_mean"], r["low"]
-            row.served_offline = r["offline"]
+        for row, r in self.each(q.served_offline(p)):
+            row.served_offline = r["n"]
         for row, r in self.each(q.transferred(p)):
             row.transferred = r["n"]
         for row, r in self.each(q.waits(p)):

@@ -27,7 +27,7 @@ from hall.core.clock import local_today
 from hall.core.errors import Conflict, NotFound, ValidationError
 from hall.core.i18n import _
 from hall.models import Applicant, Inspection, User, VerificationTask
-from hall.models.enums import VerificationStatus
+from hall.models.enums import Role, VerificationStatus
 from hall.services.audit import Actor, record
 from hall.services.case_reading import user_names
 from hall.services.changes import Changes
@@ -112,6 +112,19 @@ def _inspector(session: Session, inspector: str) -> str:
             field="inspector",
         )
     return name
+
+
+@guarded(Permission.record_verification)
+def inspectors(ctx: AppContext, actor: Actor) -> tuple[tuple[str, str], ...]:
+    """Who may be sent to inspect: every active account but the administrators', as
+    ``(username, display name)``, by name."""
+    with ctx.uow() as session:
+        rows = session.execute(
+            select(User.username, User.display_name)
+            .where(User.active.is_(True), User.role != Role.admin)
+            .order_by(User.display_name, User.username)
+        )
+        return tuple((r.username, r.display_name) for r in rows)
 
 
 @guarded(Permission.record_verification)

@@ -19,6 +19,7 @@ from hall.services.audit import Actor
 from hall.services.case_clock import days_left
 from hall.services.case_reading import user_names
 from hall.services.credit import CreditRecordView
+from hall.services.decision_data import notice_number
 from hall.services.documents import DocumentRef
 from hall.services.masking import shown_code
 from hall.services.workdays import WorkdayCalendar
@@ -59,6 +60,8 @@ class TaskView:
     closed_at: datetime | None
     closed_by: str | None
     license_numbers: tuple[str, ...]
+    # The revocation notice (撤销行政许可决定书) a false commitment brought about.
+    notice_number: str | None = None
 
     @property
     def closed(self) -> bool:
@@ -229,6 +232,11 @@ def read_tasks(
                 closed_at=task.closed_at,
                 closed_by=task.closed_by,
                 license_numbers=tuple(numbers.get(sub.id, ())),
+                notice_number=(
+                    notice_number(case, sub)
+                    if task.status is VerificationStatus.false_commitment
+                    else None
+                ),
             )
         )
     return views

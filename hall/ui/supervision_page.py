@@ -1,6 +1,6 @@
 """The supervisor's page (值班长, Ctrl+F9): today's figures live, the overdue watch, and
 the post-event verification of commitment decisions, each a tab shown to those whose
-role has it."""
+role has it (an administrator sees the figures only)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from hall.services.permissions import Permission, can
 from hall.ui.bus import ChangeBus
 from hall.ui.dashboard import DashboardTab
 from hall.ui.overdue_tab import OverdueTab
+from hall.ui.verification_tab import VerificationTab
 from hall.ui.widgets import named
 
 
@@ -30,6 +31,10 @@ class SupervisionPage(QWidget):
         if can(actor, Permission.view_inboxes):
             self.overdue = OverdueTab(ctx, actor, self)
             self.tabs.addTab(self.overdue, _("超期预警"))
+        self.verification: VerificationTab | None = None
+        if can(actor, Permission.record_verification):
+            self.verification = VerificationTab(ctx, actor, bus, self)
+            self.tabs.addTab(self.verification, _("事后核查"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)

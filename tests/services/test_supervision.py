@@ -37,6 +37,7 @@ from hall.services.supervision import (
     Outcome,
     assign_inspector,
     inspections,
+    inspectors,
     plan_inspection,
     record_inspection,
     record_outcome,
@@ -445,6 +446,7 @@ def _inspection(ctx) -> uuid.UUID:
 SUPERVISION_SAMPLES = {
     "supervision.verification_tasks": lambda ctx, a, i: verification_tasks(ctx, a),
     "supervision.inspections": lambda ctx, a, i: inspections(ctx, a, include_closed=True),
+    "supervision.inspectors": lambda ctx, a, i: inspectors(ctx, a),
     "supervision.assign_inspector": lambda ctx, a, i: assign_inspector(
         ctx, a, _task_ids(ctx), "clerk01"
     ),
@@ -462,3 +464,12 @@ SUPERVISION_SETUP = {
     **dict.fromkeys(SUPERVISION_SAMPLES, _accept_commitment),
     "supervision.record_inspection": _planned,
 }
+
+
+def test_inspectors_are_the_active_accounts_but_the_administrators(demo_ctx) -> None:
+    from hall.services.auth import set_active
+
+    people = dict(inspectors(demo_ctx, SUPERVISOR))
+    assert people["reviewer02"] == "陈静" and "admin" not in people
+    set_active(demo_ctx, Actor.as_operator("cli:test", "命令行"), "reviewer02", False)
+    assert "reviewer02" not in dict(inspectors(demo_ctx, SUPERVISOR))

@@ -65,6 +65,7 @@ def upgrade() -> None:
     with op.batch_alter_table("sub_case", schema=None) as batch_op:
         batch_op.create_index("ix_sub_case_decided_at", ["decided_at"], unique=False)
         batch_op.create_index("ix_sub_case_open", ["status", "promised_deadline"], unique=False)
+        batch_op.create_index("ix_sub_case_promised_deadline", ["promised_deadline"], unique=False)
 
     with op.batch_alter_table("verification_task", schema=None) as batch_op:
         batch_op.add_column(sa.Column("closed_by", sa.String(length=64), nullable=True))
@@ -114,6 +115,7 @@ def downgrade() -> None:
         batch_op.drop_column("closed_by")
 
     with op.batch_alter_table("sub_case", schema=None) as batch_op:
+        batch_op.drop_index("ix_sub_case_promised_deadline")
         batch_op.drop_index("ix_sub_case_open")
         batch_op.drop_index("ix_sub_case_decided_at")
 
