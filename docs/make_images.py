@@ -1,5 +1,7 @@
-"""`make doc-images`: the README's pictures of a license and a commitment letter, printed
-by `hall print` from a fresh demo hall and rendered with QtPdf (on white)."""
+"""`make doc-images`: the README's pictures of a license, a commitment letter and the
+first page of the supervisor's daily report (the demo hall's previous working day),
+printed by `hall print` and `hall report daily` from a fresh demo hall and rendered with
+QtPdf (on white)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QSize
@@ -56,8 +59,17 @@ def main() -> int:
         hall(env, "print", "letter", first["number"], "--out", f"{tmp}/letter.pdf")
         render(Path(tmp, "license.pdf"), OUT / "license.png")
         render(Path(tmp, "letter.pdf"), OUT / "letter.png")
+        env["HALL_USER"] = "super01"
+        day = date.today() - timedelta(days=1)
+        for _ in range(12):  # back to the demo's previous working day at the queue
+            figures = json.loads(hall(env, "report", "daily", "--date", str(day), "--json"))
+            if figures["tickets"]["issued"]:
+                break
+            day -= timedelta(days=1)
+        hall(env, "report", "daily", "--date", str(day), "--out", f"{tmp}/report.pdf")
+        render(Path(tmp, "report.pdf"), OUT / "report.png")
     app.quit()
-    print(f"wrote {OUT / 'license.png'} and {OUT / 'letter.png'}")
+    print(f"wrote {OUT / 'license.png'}, {OUT / 'letter.png'} and {OUT / 'report.png'}")
     return 0
 
 

@@ -203,7 +203,7 @@ def load_demo_day(ctx: AppContext, people: list[str], *, history: bool = True) -
     from hall.services.demo_queue import previous_workday, simulate_queue_day
 
     if history:
-        simulate_queue_day(ctx, previous_workday(ctx, local_today(ctx.clock)))
+        simulate_queue_day(ctx, previous_workday(ctx, local_today(ctx.clock)), people)
     numbers = [
         accept_demo_case(ctx, spec, people[n % len(people)]) for n, spec in enumerate(DEMO_CASES)
     ]

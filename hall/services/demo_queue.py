@@ -1,17 +1,21 @@
 """The demo hall's previous working day at the queue: about seventy citizens from 08:30 to
 17:00 at two counters, with their waits, no-shows, a transfer and the ratings they
-gave, made through the queue's own services on a clock that runs through that day. The
-supervisor's dashboard and daily report then have a day worth reading."""
+gave, and three applications accepted between them, made through the services on a
+clock that runs through that day. The supervisor's dashboard and daily report then
+have a day worth reading."""
 
 from __future__ import annotations
 
+import itertools
 import random
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from hall.core.clock import Clock, FixedClock
 from hall.models.enums import Priority, Role
 from hall.services.audit import Actor
 from hall.services.context import AppContext
+from hall.services.demo_cases import DemoCase, accept_demo_case
 from hall.services.queue import issue_ticket
 from hall.services.queue_calls import call_next, finish, mark_no_show, start_serving, transfer
 
@@ -21,6 +25,14 @@ OPEN, CLOSE = time(8, 30), time(17, 0)
 LUNCH = (time(12, 0), time(13, 30))  # fewer citizens come
 # What citizens come for: enterprise registration, licenses, pickups, questions.
 LETTERS = "AAABBBBCCD"
+# Accepted that day at C01, at these minutes after opening: a dumpling shop (its
+# small-eatery registration approved by the market regulator since), a care home's
+# canteen on commitment, a convenience store's filings.
+CASES = (
+    (45, DemoCase("92320305MA1WA0QX8J", ("H2003",), ("SAMR-004",))),
+    (150, DemoCase("91320305MA258UE18E", ("H2002", "F1040"))),
+    (330, DemoCase("92320305MA22CDL824", ("F1040", "F2077", "F1201"))),
+)
 LOW_REASONS = (
     "等候时间太长，叫号屏上看不到还要等多久",
     "窗口说法和网上公布的材料清单不一致，跑了两趟",
@@ -41,9 +53,12 @@ def _arrives(rnd: random.Random, now: time) -> bool:
     return rnd.random() < (0.06 if quiet else 0.16)
 
 
-def simulate_queue_day(ctx: AppContext, day: date, seed: int = 20261120) -> int:
-    """Run the queue of ``day`` minute by minute; the number of tickets issued. The
-    context's clock is moved through the day and put back afterwards."""
+def simulate_queue_day(
+    ctx: AppContext, day: date, people: Sequence[str], seed: int = 20261120
+) -> int:
+    """Run the queue of ``day`` minute by minute, accepting :data:`CASES` on the way
+    (their legal representatives' ID numbers from ``people``); the number of tickets
+    issued. The context's clock is moved through the day and put back afterwards."""
     rnd = random.Random(seed)
     real: Clock = ctx.clock
     clock = FixedClock(datetime.combine(day, OPEN, real.zone), real.zone)
@@ -51,8 +66,14 @@ def simulate_queue_day(ctx: AppContext, day: date, seed: int = 20261120) -> int:
     issued = 0
     busy: dict[str, datetime | None] = {c.username: None for c in CLERKS}
     transferred = False
+    cases = dict(CASES)
     try:
-        while (now := clock.now().astimezone(real.zone)).time() < CLOSE:
+        for minute in itertools.count():
+            now = clock.now().astimezone(real.zone)
+            if now.time() >= CLOSE:
+                break
+            if minute in cases:
+                accept_demo_case(ctx, cases[minute], people[minute % len(people)])
             if _arrives(rnd, now.time()) and now.time() < time(16, 45):
                 elderly = rnd.random() < 0.06
                 issue_ticket(
