@@ -159,9 +159,9 @@ def outcomes(p: Period) -> Query:
     return _union(_ticket_keys(Ticket.called_counter, Ticket.called_by), build)
 
 
-def served_offline(p: Period) -> Query:
-    """Tickets served on a counter cut off from the hall server (its "served" event
-    says so), per the counter and clerk that served them."""
+def _events(p: Period, *where: ColumnElement[bool]) -> Query:
+    """The period's queue events that match ``where``, counted per the counter and clerk
+    that recorded them (and the ticket's category)."""
 
     def build(key: Column | None) -> Query:
         return _grouped(
@@ -169,32 +169,22 @@ def served_offline(p: Period) -> Query:
             .select_from(QueueEvent)
             .join(Ticket, Ticket.id == QueueEvent.ticket_id)
             .join(QueueCategory, QueueCategory.id == Ticket.category_id)
-            .where(
-                QueueEvent.day.between(p.start, p.end),
-                QueueEvent.kind == QueueEventKind.served,
-                QueueEvent.offline.is_(True),
-            ),
+            .where(QueueEvent.day.between(p.start, p.end), *where),
             key,
         )
 
     return _union(_ticket_keys(QueueEvent.counter, QueueEvent.username), build)
+
+
+def served_offline(p: Period) -> Query:
+    """Tickets served on a counter cut off from the hall server (its "served" event
+    says so)."""
+    return _events(p, QueueEvent.kind == QueueEventKind.served, QueueEvent.offline.is_(True))
 
 
 def transferred(p: Period) -> Query:
-    def build(key: Column | None) -> Query:
-        return _grouped(
-            select(func.count().label("n"))
-            .select_from(QueueEvent)
-            .join(Ticket, Ticket.id == QueueEvent.ticket_id)
-            .join(QueueCategory, QueueCategory.id == Ticket.category_id)
-            .where(
-                QueueEvent.day.between(p.start, p.end),
-                QueueEvent.kind == QueueEventKind.transferred,
-            ),
-            key,
-        )
-
-    return _union(_ticket_keys(QueueEvent.counter, QueueEvent.username), build)
+    """Tickets sent on to another counter or category, per who sent them."""
+    return _events(p, QueueEvent.kind == QueueEventKind.transferred)
 
 
 def _first_calls(p: Period) -> FromClause:
