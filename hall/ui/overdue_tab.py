@@ -44,6 +44,7 @@ class OverdueTab(QWidget):
         self.ctx = ctx
         self.actor = actor
         self._running = False
+        self._again = False
         self.model = InboxTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -76,6 +77,12 @@ class OverdueTab(QWidget):
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
 
+    def _done(self) -> None:
+        self._running = False
+        if self._again:
+            self._again = False
+            QTimer.singleShot(0, self.refresh)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.timer.start()
@@ -86,14 +93,15 @@ class OverdueTab(QWidget):
         super().hideEvent(event)
 
     def refresh(self) -> None:
-        if self._running:
+        if self._running:  # asked again meanwhile (a filter changed): once more after
+            self._again = True
             return
         self._running = True
         ctx, actor, urgent = self.ctx, self.actor, self.urgent.isChecked()
         run_task(self, lambda: watch_rows(ctx, actor, urgent), self._show, self._failed)
 
     def _show(self, rows: list[InboxRow]) -> None:
-        self._running = False
+        self._done()
         self.message.hide()
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
@@ -107,6 +115,6 @@ class OverdueTab(QWidget):
         )
 
     def _failed(self, exc: BaseException) -> None:
-        self._running = False
+        self._done()
         self.message.setText(_("无法读取：{reason}").format(reason=error_text(exc)))
         self.message.show()

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QBrush, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -125,6 +125,7 @@ class VerificationTab(QWidget):
         self.bus = bus
         self.people: tuple[tuple[str, str], ...] = ()
         self._running = False
+        self._again = False
         self.model = TasksModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -178,12 +179,19 @@ class VerificationTab(QWidget):
 
     # --- reading -------------------------------------------------------------------------
 
+    def _done(self) -> None:
+        self._running = False
+        if self._again:
+            self._again = False
+            QTimer.singleShot(0, self.refresh)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.refresh()
 
     def refresh(self) -> None:
-        if self._running:
+        if self._running:  # asked again meanwhile (a filter changed): once more after
+            self._again = True
             return
         self._running = True
         ctx, actor = self.ctx, self.actor
@@ -198,7 +206,7 @@ class VerificationTab(QWidget):
         run_task(self, work, self._show, self._failed)
 
     def _show(self, result: tuple[tuple[TaskView, ...], tuple[tuple[str, str], ...]]) -> None:
-        self._running = False
+        self._done()
         tasks, self.people = result
         self.model.set_rows(list(tasks))
         self.table.resizeColumnsToContents()
@@ -209,7 +217,7 @@ class VerificationTab(QWidget):
         )
 
     def _failed(self, exc: BaseException) -> None:
-        self._running = False
+        self._done()
         self.say(_("无法读取核查任务：{reason}").format(reason=error_text(exc)), error=True)
 
     def say(self, text: str, *, error: bool = False) -> None:
