@@ -287,6 +287,7 @@ def bench_registry(data_dir: Path, samples: int = 300) -> list[Row]:
 
 def main() -> int:
     # These import Row from here: not at the top.
+    from bench.daily_report import bench_daily_report
     from bench.documents import bench_documents
     from bench.queue_pg import bench_queue_pg
     from bench.sync_push import bench_sync_push
@@ -301,6 +302,7 @@ def main() -> int:
             *bench_documents(),
             *bench_queue_pg(),
             *bench_sync_push(),
+            *bench_daily_report(),
         ]
     print_rows(rows)
     return 0
