@@ -202,7 +202,9 @@ def load_demo_day(ctx: AppContext, people: list[str], *, history: bool = True) -
         ensure_categories(session)
     from hall.services.demo_queue import previous_workday, simulate_queue_day
 
-    if history:
+    # The previous day's queue is run on a database of its own (a counter's alone, or the
+    # hall server's by ``hall server init --demo``), not through a counter's link.
+    if history and ctx.link is None:
         simulate_queue_day(ctx, previous_workday(ctx, local_today(ctx.clock)), people)
     numbers = [
         accept_demo_case(ctx, spec, people[n % len(people)]) for n, spec in enumerate(DEMO_CASES)

@@ -58,7 +58,11 @@ def simulate_queue_day(
 ) -> int:
     """Run the queue of ``day`` minute by minute, accepting :data:`CASES` on the way
     (their legal representatives' ID numbers from ``people``); the number of tickets
-    issued. The context's clock is moved through the day and put back afterwards."""
+    issued. The context's clock is moved through the day and put back afterwards:
+    ``ctx`` must work on its own database (not a counter linked to a hall server, whose
+    context there keeps a clock of its own)."""
+    if ctx.link is not None:
+        raise ValueError("the demo's queue day runs where the queue's database is")
     rnd = random.Random(seed)
     real: Clock = ctx.clock
     clock = FixedClock(datetime.combine(day, OPEN, real.zone), real.zone)

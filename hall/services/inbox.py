@@ -16,7 +16,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from hall.core.clock import local_today
@@ -210,6 +210,14 @@ def list_inbox(
                     Applicant.name.like(like),
                     SubCase.item_name.like(like),
                 )
+            )
+        if view is InboxView.urgent:
+            # Near or past the deadline, as counted below, means a deadline at most
+            # NEAR_DAYS working days away (a stopped clock froze an earlier one): read
+            # only those, so the limit never drops an urgent one for an older calm one.
+            bound = calendar.add_workdays(today, NEAR_DAYS).day
+            stmt = stmt.where(
+                func.coalesce(SubCase.promised_deadline, SubCase.statutory_deadline) <= bound
             )
         found = list(session.execute(_filtered(stmt, actor, view).limit(limit)).all())
         stops = _open_stops(session, [s.id for s, _c, _a in found])

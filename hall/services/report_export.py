@@ -177,6 +177,16 @@ def figure_rows(r: DailyReport) -> tuple[list[str], list[list[object]]]:
     return header, rows
 
 
+def _csv_cell(value: object) -> object:
+    """A cell for the CSV: empty for nothing, and text that a spreadsheet would take for
+    a formula (=, +, -, @ first) kept as text with a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
 def report_csv(r: DailyReport) -> bytes:
     """The breakdown table as CSV, UTF-8 with a byte-order mark (so a spreadsheet opens
     the Chinese right); an empty cell where a figure has nothing to measure."""
@@ -184,7 +194,7 @@ def report_csv(r: DailyReport) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    writer.writerows([[_csv_cell(v) for v in row] for row in rows])
     return out.getvalue().encode("utf-8-sig")
 
 

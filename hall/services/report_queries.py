@@ -41,6 +41,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.orm import aliased
 
 from hall.db.sqltime import local_date, local_hour, minutes_between
 from hall.models import (
@@ -53,7 +54,7 @@ from hall.models import (
     Ticket,
     VerificationRequest,
 )
-from hall.models.enums import QueueEventKind, SubCaseStatus, TicketStatus
+from hall.models.enums import CaseStatus, QueueEventKind, SubCaseStatus, TicketStatus
 
 LOW_RATING = 2  # 差评: marks of 1 and 2
 ON_THE_SPOT = (SubCaseStatus.informed, SubCaseStatus.recorded, SubCaseStatus.approved)
@@ -108,8 +109,28 @@ def _union(keys: KeyColumns, build: Callable[[Column | None], Query]) -> Query:
     return select(union_all(*parts).subquery())
 
 
-def _ticket_keys(counter: Column, clerk: Column) -> KeyColumns:
-    return {"counter": counter, "clerk": clerk, "category": QueueCategory.letter}
+def _ticket_keys(counter: Column, clerk: Column, category: Column | None = None) -> KeyColumns:
+    """The keys of a ticket's breakdowns: its category as it ended unless told."""
+    return {
+        "counter": counter,
+        "clerk": clerk,
+        "category": QueueCategory.letter if category is None else category,
+    }
+
+
+def _issued_letter() -> Column:
+    """The category a ticket was issued in: before its first transfer to another
+    category (the transfer event keeps it), else the one it has."""
+    move = aliased(QueueEvent)  # the statement may read queue events itself
+    before = (
+        select(move.detail["from_category"].as_string())
+        .where(move.ticket_id == Ticket.id, move.kind == QueueEventKind.transferred)
+        .order_by(move.at)
+        .limit(1)
+        .correlate(Ticket)
+        .scalar_subquery()
+    )
+    return func.coalesce(before, QueueCategory.letter)
 
 
 def _grouped(stmt: Query, *keys: Column | None) -> Query:
@@ -127,7 +148,7 @@ def issued(p: Period) -> Query:
             key,
         )
 
-    return _union(_ticket_keys(Ticket.counter, Ticket.issued_by), build)
+    return _union(_ticket_keys(Ticket.counter, Ticket.issued_by, _issued_letter()), build)
 
 
 def outcomes(p: Period) -> Query:
@@ -159,7 +180,7 @@ def outcomes(p: Period) -> Query:
     return _union(_ticket_keys(Ticket.called_counter, Ticket.called_by), build)
 
 
-def _events(p: Period, *where: ColumnElement[bool]) -> Query:
+def _events(p: Period, *where: ColumnElement[bool], category: Column | None = None) -> Query:
     """The period's queue events that match ``where``, counted per the counter and clerk
     that recorded them (and the ticket's category)."""
 
@@ -173,7 +194,7 @@ def _events(p: Period, *where: ColumnElement[bool]) -> Query:
             key,
         )
 
-    return _union(_ticket_keys(QueueEvent.counter, QueueEvent.username), build)
+    return _union(_ticket_keys(QueueEvent.counter, QueueEvent.username, category), build)
 
 
 def served_offline(p: Period) -> Query:
@@ -183,8 +204,15 @@ def served_offline(p: Period) -> Query:
 
 
 def transferred(p: Period) -> Query:
-    """Tickets sent on to another counter or category, per who sent them."""
-    return _events(p, QueueEvent.kind == QueueEventKind.transferred)
+    """Tickets sent on to another counter or category, per who sent them and the
+    category they left."""
+    return _events(
+        p,
+        QueueEvent.kind == QueueEventKind.transferred,
+        category=func.coalesce(
+            QueueEvent.detail["from_category"].as_string(), QueueCategory.letter
+        ),
+    )
 
 
 def _first_calls(p: Period) -> FromClause:
@@ -202,7 +230,7 @@ def _first_calls(p: Period) -> FromClause:
         select(
             QueueEvent.counter.label("counter"),
             QueueEvent.username.label("clerk"),
-            QueueCategory.letter.label("category"),
+            _issued_letter().label("category"),
             minutes_between(Ticket.issued_at, QueueEvent.at).label("minutes"),
         )
         .select_from(first)
@@ -408,7 +436,9 @@ def pending_verifications(p: Period) -> Query:
     per department asked."""
     return (
         select(VerificationRequest.department, func.count().label("n"))
+        .join(Case, Case.id == VerificationRequest.case_id)
         .where(
+            Case.status != CaseStatus.withdrawn,  # nobody waits for those answers
             VerificationRequest.requested_at < p.until,
             or_(
                 VerificationRequest.answered_at.is_(None),

@@ -16,6 +16,15 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
 
 
+def _text_cell(value: object) -> object:
+    """``value``, a string without the control characters a workbook cannot hold."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
 def _sheet(
     book: Workbook, title: str, header: Sequence[object], rows: Sequence[Sequence[object]]
 ) -> None:
@@ -27,7 +36,10 @@ def _sheet(
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_text_cell(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text typed at a counter is never a formula
     sheet.freeze_panes = "A2"
     for index, title_ in enumerate(header, start=1):
         width = (

@@ -137,6 +137,7 @@ class DashboardTab(QWidget):
         self._running = False
         self._again = False
         self._failing = False
+        self._today = local_today(ctx.clock)
         self._build_ui()
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
@@ -220,6 +221,10 @@ class DashboardTab(QWidget):
         today = local_today(self.ctx.clock)
         self.day.setDate(QDate(today.year, today.month, today.day))
 
+    def _on_today(self) -> bool:
+        d = self.day.date()
+        return date(d.year(), d.month(), d.day()) == self._today
+
     # --- live ----------------------------------------------------------------------------
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -237,6 +242,11 @@ class DashboardTab(QWidget):
             self.soon.start()
 
     def refresh(self) -> None:
+        today = local_today(self.ctx.clock)
+        if self._today != today:  # past midnight: a page showing "today" moves on
+            if self._on_today():
+                self._set_day_today()
+            self._today = today
         if self._running:
             self._again = True
             return
@@ -330,13 +340,25 @@ class DashboardTab(QWidget):
 
     # --- leaving the program -------------------------------------------------------------
 
+    def _current(self) -> DailyReport | None:
+        """The report of the day on screen, or None (and a word) while it is counted."""
+        d = self.day.date()
+        wanted = date(d.year(), d.month(), d.day())
+        if self.report is None or self.report.start != wanted or self._running:
+            self.say(_("正在统计所选日期的数据，请稍候再打印或导出。"), True)
+            self.refresh()
+            return None
+        return self.report
+
     def print_report(self) -> None:
-        if self.report is None:
+        report = self._current()
+        if report is None:
             return
         button = self.buttons["print"]
         button.setEnabled(False)
-        preview_report(self, self.ctx, self.actor, self.report, lambda: button.setEnabled(True))
+        preview_report(self, self.ctx, self.actor, report, lambda: button.setEnabled(True))
 
     def export(self, suffix: str) -> None:
-        if self.report is not None:
-            export_report(self, self.report, suffix, self.say)
+        report = self._current()
+        if report is not None:
+            export_report(self, report, suffix, self.say)

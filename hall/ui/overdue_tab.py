@@ -108,11 +108,12 @@ class OverdueTab(QWidget):
         overdue = sum(r.overdue for r in rows)
         near = sum(r.near for r in rows)
         stopped = sum(r.stop_reason is not None for r in rows)
-        self.count.setText(
-            _("共 {n} 件：超期 {overdue} 件，临近期限 {near} 件，计时暂停 {stopped} 件").format(
-                n=len(rows), overdue=overdue, near=near, stopped=stopped
-            )
+        text = _("共 {n} 件：超期 {overdue} 件，临近期限 {near} 件，计时暂停 {stopped} 件").format(
+            n=len(rows), overdue=overdue, near=near, stopped=stopped
         )
+        if len(rows) >= LIMIT:
+            text += _("（只列出受理最早的 {n} 件）").format(n=LIMIT)
+        self.count.setText(text)
 
     def _failed(self, exc: BaseException) -> None:
         self._done()

@@ -5,6 +5,7 @@ and nothing typed is lost."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
@@ -33,6 +34,8 @@ from hall.services.supervision_outcomes import outcome_name
 from hall.services.supervision_views import Outcome, TaskView
 from hall.ui.errors import error_text
 from hall.ui.widgets import message_label, named
+
+log = logging.getLogger(__name__)
 
 FALSE_WARNING = N_(
     "认定为虚假承诺后：撤销该事项的许可决定，已发证照一并撤销；申请人记入失信名单，"
@@ -75,7 +78,9 @@ class _Dialog(QDialog):
     def _ok(self) -> None:
         try:
             self.submit()
-        except HallError as exc:
+        except Exception as exc:  # said here; what was typed stays
+            if not isinstance(exc, HallError):
+                log.exception("%s failed", type(self).__name__)
             self.message.setText(error_text(exc))
             self.message.show()
             return

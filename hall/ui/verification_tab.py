@@ -308,11 +308,17 @@ class VerificationTab(QWidget):
         text = _("已登记 {n} 项核查结果。").format(n=len(results))
         if follow:
             text += _("整改复查任务已建立，期限 {day}。").format(day=follow[0].due_date.isoformat())
-        if notices:
+        if len(notices) == 1:
             text += _("许可已撤销，申请人已记入失信名单：请打印撤销决定书并送达。")
+        elif notices:
+            text += _(
+                "{n} 项许可已撤销，申请人已记入失信名单：共 {n} 份撤销决定书，先打开第一份；"
+                "其余请勾选“包括已办结的”，选中该项后按 Ctrl+Shift+D 打印。"
+            ).format(n=len(notices))
         self._changed(changes, text)
-        for ref in notices:
-            open_preview(self, self.ctx, self.actor, self.bus, PrintKind.revocation, ref.number)
+        if notices:  # one preview at a time
+            number = notices[0].number
+            open_preview(self, self.ctx, self.actor, self.bus, PrintKind.revocation, number)
 
     def print_notice(self) -> None:
         numbers = [t.notice_number for t in self.selected() if t.notice_number]

@@ -341,3 +341,26 @@ def test_review_detail_shows_the_items_answers_and_materials(demo_ctx) -> None:
     assert verified.status is MaterialStatus.verified and not verified.scannable
     assert "数据核验" in verified.settled_as
     assert detail.legal_basis
+
+
+def test_the_urgent_view_is_not_cut_short_by_older_calm_items(demo_ctx) -> None:
+    from hall.models import SubCase
+    from hall.services.inbox import NEAR_DAYS
+
+    from .backoffice import SUPERVISOR
+
+    everything = list_inbox(demo_ctx, SUPERVISOR)
+    assert len(everything) >= 2 and not any(r.near or r.overdue for r in everything)
+    newest = everything[-1]
+    with demo_ctx.uow(write=True) as s:  # accepted last, and its deadline comes near
+        sub = s.get_one(SubCase, newest.id)
+        sub.case.accepted_at += timedelta(hours=1)
+        sub.promised_deadline = (
+            demo_ctx.calendar()
+            .add_workdays(
+                demo_ctx.clock.now().astimezone(demo_ctx.clock.zone).date(), NEAR_DAYS - 1
+            )
+            .day
+        )
+    urgent = list_inbox(demo_ctx, SUPERVISOR, view=InboxView.urgent, limit=1)
+    assert [r.id for r in urgent] == [newest.id] and urgent[0].near

@@ -237,3 +237,23 @@ def test_the_demo_hall_has_a_previous_day_worth_reading(empty_ctx) -> None:
     assert hall.wait.median is not None and hall.handle.p90 is not None
     # The weekend before it has nothing.
     assert daily_report(empty_ctx, SUPERVISOR, date(2026, 9, 27)).hall.issued == 0
+
+
+def test_a_ticket_moved_to_another_category_counts_where_it_was_issued(demo_ctx, clock) -> None:
+    issue_ticket(demo_ctx, GUIDE, "A")  # A001 08:30
+    at(clock, "08:40")
+    assert call_next(demo_ctx, CLERK, "C01")[0].number == "A001"  # waited 10 in A
+    start_serving(demo_ctx, CLERK, "C01")
+    at(clock, "08:45")
+    transfer(demo_ctx, CLERK, category="B", counter="C01")  # it is a licence matter
+    at(clock, "08:50")
+    assert call_next(demo_ctx, CLERK2, "C02")[0].number == "A001"
+    start_serving(demo_ctx, CLERK2, "C02")
+    at(clock, "09:00")
+    finish(demo_ctx, CLERK2, 5, counter="C02")
+    categories = {f.key: f for f in daily_report(demo_ctx, SUPERVISOR, DAY).categories}
+    a, b = categories["A"], categories["B"]
+    assert (a.issued, a.transferred, a.wait.count, a.served) == (1, 1, 1, 0)
+    assert a.wait.mean == pytest.approx(10, abs=1e-3)
+    assert (b.issued, b.transferred, b.wait.count, b.served) == (0, 0, 0, 1)
+    assert b.handle.mean == pytest.approx(10, abs=1e-3)
