@@ -1,16 +1,19 @@
-"""The daily report's SQL: every figure is an aggregate computed by the database (local
-SQLite or the hall server), read back as a few rows per counter, clerk and category.
+"""The daily report's SQL about the queue (the cases': :mod:`hall.services.report_cases`):
+every figure is an aggregate computed by the database (local SQLite or the hall
+server), read back as a few rows per counter, clerk and category.
 
 Each statement gives one kind of figure for every breakdown at once, as a ``UNION ALL``
 of the same aggregate grouped by a different key: ``dim`` is ``hall``, ``counter``,
 ``clerk`` or ``category`` and ``key`` the row's counter code, username or category
 letter (empty for the hall). Which row a ticket counts for depends on the figure:
 
-- issued: where and by whom it was issued (the guide desk, a kiosk, a counter);
-- served, no-show, handling time, ratings: the counter and clerk that called it last;
+- issued: where and by whom it was issued (the guide desk, a kiosk, a counter), in the
+  category it was issued in;
+- served, no-show, handling time, ratings: the counter, clerk and category where it
+  ended;
 - waiting time: from its issue to its *first* call, for the counter and clerk that
-  called it then (a transferred ticket waits once);
-- transferred: the counter and clerk that sent it on;
+  called it then and the category it was issued in (a transferred ticket waits once);
+- transferred: the counter and clerk that sent it on, and the category it left;
 - cases and their sub-cases: the counter and clerk that accepted them.
 
 Percentiles are interpolated between the closest ranks, as PostgreSQL's
@@ -33,31 +36,23 @@ from sqlalchemy import (
     String,
     and_,
     case,
-    exists,
     func,
     literal_column,
     null,
-    or_,
     select,
     union_all,
 )
 from sqlalchemy.orm import aliased
 
-from hall.db.sqltime import local_date, local_hour, minutes_between
+from hall.db.sqltime import local_hour, minutes_between
 from hall.models import (
-    Case,
-    ClockStop,
     QueueCategory,
     QueueEvent,
-    SubCase,
-    SubCaseEvent,
     Ticket,
-    VerificationRequest,
 )
-from hall.models.enums import CaseStatus, QueueEventKind, SubCaseStatus, TicketStatus
+from hall.models.enums import QueueEventKind, TicketStatus
 
 LOW_RATING = 2  # 差评: marks of 1 and 2
-ON_THE_SPOT = (SubCaseStatus.informed, SubCaseStatus.recorded, SubCaseStatus.approved)
 DIMENSIONS = ("hall", "counter", "clerk", "category")
 # The waiting-time distribution's bars: [low, high) minutes, the last open-ended.
 WAIT_BOUNDS = (0, 5, 10, 15, 20, 30, 45, 60)
@@ -97,7 +92,7 @@ def _dims(keys: KeyColumns) -> dict[str, Column | None]:
     return {"hall": None, **keys}
 
 
-def _union(keys: KeyColumns, build: Callable[[Column | None], Query]) -> Query:
+def union_by(keys: KeyColumns, build: Callable[[Column | None], Query]) -> Query:
     """``build(key)`` for each breakdown, tagged with its ``dim`` and ``key`` and glued
     with UNION ALL; ``build`` groups by the key it is given (if any)."""
     parts = [
@@ -133,14 +128,14 @@ def _issued_letter() -> Column:
     return func.coalesce(before, QueueCategory.letter)
 
 
-def _grouped(stmt: Query, *keys: Column | None) -> Query:
+def grouped(stmt: Query, *keys: Column | None) -> Query:
     present = [k for k in keys if k is not None]
     return stmt.group_by(*present) if present else stmt
 
 
 def issued(p: Period) -> Query:
     def build(key: Column | None) -> Query:
-        return _grouped(
+        return grouped(
             select(func.count().label("n"))
             .select_from(Ticket)
             .join(QueueCategory, QueueCategory.id == Ticket.category_id)
@@ -148,7 +143,7 @@ def issued(p: Period) -> Query:
             key,
         )
 
-    return _union(_ticket_keys(Ticket.counter, Ticket.issued_by, _issued_letter()), build)
+    return union_by(_ticket_keys(Ticket.counter, Ticket.issued_by, _issued_letter()), build)
 
 
 def outcomes(p: Period) -> Query:
@@ -158,7 +153,7 @@ def outcomes(p: Period) -> Query:
     handle = case((served, minutes_between(Ticket.started_at, Ticket.finished_at)), else_=null())
 
     def build(key: Column | None) -> Query:
-        return _grouped(
+        return grouped(
             select(
                 func.count(case((served, 1))).label("served"),
                 func.count(case((Ticket.status == TicketStatus.no_show, 1))).label("no_show"),
@@ -177,7 +172,7 @@ def outcomes(p: Period) -> Query:
             key,
         )
 
-    return _union(_ticket_keys(Ticket.called_counter, Ticket.called_by), build)
+    return union_by(_ticket_keys(Ticket.called_counter, Ticket.called_by), build)
 
 
 def _events(p: Period, *where: ColumnElement[bool], category: Column | None = None) -> Query:
@@ -185,7 +180,7 @@ def _events(p: Period, *where: ColumnElement[bool], category: Column | None = No
     that recorded them (and the ticket's category)."""
 
     def build(key: Column | None) -> Query:
-        return _grouped(
+        return grouped(
             select(func.count().label("n"))
             .select_from(QueueEvent)
             .join(Ticket, Ticket.id == QueueEvent.ticket_id)
@@ -194,7 +189,7 @@ def _events(p: Period, *where: ColumnElement[bool], category: Column | None = No
             key,
         )
 
-    return _union(_ticket_keys(QueueEvent.counter, QueueEvent.username, category), build)
+    return union_by(_ticket_keys(QueueEvent.counter, QueueEvent.username, category), build)
 
 
 def served_offline(p: Period) -> Query:
@@ -273,12 +268,12 @@ def waits(p: Period) -> Query:
     keys = {"counter": w.c.counter, "clerk": w.c.clerk, "category": w.c.category}
 
     def build(key: Column | None) -> Query:
-        return _grouped(
+        return grouped(
             select(func.count().label("n"), func.avg(w.c.minutes).label("mean")).select_from(w),
             key,
         )
 
-    return _union(keys, build)
+    return union_by(keys, build)
 
 
 def ranks(p: Period, measure: str) -> Query:
@@ -338,117 +333,6 @@ def per_hour(p: Period) -> tuple[Query, Query]:
     )
 
 
-def cases(p: Period) -> Query:
-    keys = {"counter": Case.counter, "clerk": Case.accepted_by}
-
-    def build(key: Column | None) -> Query:
-        return _grouped(
-            select(
-                func.count().label("n"),
-                func.count(case((Case.offline.is_(True), 1))).label("offline"),
-            ).where(Case.accepted_on.between(p.start, p.end)),
-            key,
-        )
-
-    return _union(keys, build)
-
-
-def items(p: Period) -> Query:
-    """The sub-cases of the period's cases per reform mode, and how many of them were
-    decided at the counter when accepted (their first status)."""
-    first = SubCaseEvent.from_status.is_(None)
-    on_the_spot = and_(first, SubCaseEvent.to_status.in_(ON_THE_SPOT))
-    keys = {"counter": Case.counter, "clerk": Case.accepted_by}
-
-    def build(key: Column | None) -> Query:
-        return _grouped(
-            select(
-                SubCase.reform_mode.label("mode"),
-                func.count(func.distinct(SubCase.id)).label("n"),
-                func.count(func.distinct(case((on_the_spot, SubCase.id)))).label("on_the_spot"),
-            )
-            .select_from(Case)
-            .join(SubCase, SubCase.case_id == Case.id)
-            .outerjoin(SubCaseEvent, and_(SubCaseEvent.sub_case_id == SubCase.id, first))
-            .where(Case.accepted_on.between(p.start, p.end)),
-            key,
-            SubCase.reform_mode,
-        )
-
-    return _union(keys, build)
-
-
-def _standing_still(p: Period) -> ColumnElement[bool]:
-    return exists().where(
-        ClockStop.sub_case_id == SubCase.id,
-        ClockStop.started_on <= p.end,
-        or_(ClockStop.ended_on.is_(None), ClockStop.ended_on > p.end),
-    )
-
-
-def deadlines(p: Period) -> tuple[Query, Query, Query]:
-    """Per department: sub-cases due in the period; overdue at its end (undecided, the
-    promised deadline past, the clock running); decided in it, and in time."""
-    dept = (SubCase.department_code, SubCase.department_name)
-    due = (
-        select(*dept, func.count().label("n"))
-        .where(SubCase.promised_deadline.between(p.start, p.end))
-        .group_by(*dept)
-    )
-    # Undecided at the end: still under review, or decided only later. Two branches,
-    # each read through its own index (under review by deadline; decided by when).
-    late = SubCase.promised_deadline < p.end
-    undecided = union_all(
-        select(SubCase.id).where(SubCase.status == SubCaseStatus.under_review, late),
-        select(SubCase.id).where(
-            SubCase.decided_by.is_not(None), SubCase.decided_at >= p.until, late
-        ),
-    ).subquery("undecided")
-    overdue = (
-        select(*dept, func.count().label("n"))
-        .select_from(undecided)
-        .join(SubCase, SubCase.id == undecided.c.id)
-        .join(Case, Case.id == SubCase.case_id)
-        .where(Case.accepted_on <= p.end, ~_standing_still(p))
-        .group_by(*dept)
-    )
-    in_time = SubCase.promised_deadline.is_(None) | (
-        local_date(SubCase.decided_at, p.zone) <= SubCase.promised_deadline
-    )
-    decided = (
-        select(
-            *dept,
-            func.count().label("n"),
-            func.count(case((in_time, 1))).label("in_time"),
-        )
-        .where(
-            SubCase.decided_by.is_not(None),
-            SubCase.decided_at >= p.since,
-            SubCase.decided_at < p.until,
-        )
-        .group_by(*dept)
-    )
-    return due, overdue, decided
-
-
-def pending_verifications(p: Period) -> Query:
-    """Department verification requests (部门核验) unanswered at the end of the period,
-    per department asked."""
-    return (
-        select(VerificationRequest.department, func.count().label("n"))
-        .join(Case, Case.id == VerificationRequest.case_id)
-        .where(
-            Case.status != CaseStatus.withdrawn,  # nobody waits for those answers
-            VerificationRequest.requested_at < p.until,
-            or_(
-                VerificationRequest.answered_at.is_(None),
-                VerificationRequest.answered_at >= p.until,
-            ),
-        )
-        .group_by(VerificationRequest.department)
-    )
-
-
 def low_ratings(p: Period) -> Query:
     return (
         select(
@@ -466,23 +350,3 @@ def low_ratings(p: Period) -> Query:
         )
         .order_by(Ticket.finished_at)
     )
-
-
-def statements(p: Period) -> list[Query]:
-    """Every statement the report runs, in order (the benchmark runs them bare)."""
-    return [
-        issued(p),
-        outcomes(p),
-        served_offline(p),
-        transferred(p),
-        waits(p),
-        ranks(p, "wait"),
-        ranks(p, "handle"),
-        wait_buckets(p),
-        *per_hour(p),
-        cases(p),
-        items(p),
-        *deadlines(p),
-        pending_verifications(p),
-        low_ratings(p),
-    ]

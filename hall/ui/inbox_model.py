@@ -90,5 +90,7 @@ class InboxTableModel(RowsTableModel[InboxRow]):
             Columns.deadline: deadline.isoformat() if deadline else "",
             Columns.left: left_text(r),
             Columns.state: state_text(r),
-            Columns.holder: r.claimed_by_name or r.claimed_by or "",
+            Columns.holder: r.claimed_by_name
+            or r.claimed_by
+            or _("未认领（{department}）").format(department=r.department_name),
         }[col]

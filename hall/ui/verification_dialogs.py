@@ -56,7 +56,7 @@ class _Dialog(QDialog):
     """A form with OK/Cancel whose OK runs ``self.submit()``; a ``HallError`` it raises
     is shown under the form and the dialog stays open."""
 
-    def __init__(self, title: str, parent: QWidget | None) -> None:
+    def __init__(self, title: str, ok: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.form = QFormLayout()
@@ -65,6 +65,8 @@ class _Dialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("取消"))
         self.buttons.accepted.connect(self._ok)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -106,7 +108,7 @@ class AssignDialog(_Dialog):
         assign: Callable[[str], None],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(_("指派核查人员"), parent)
+        super().__init__(_("指派核查人员"), _("指派"), parent)
         self.assign = assign
         self.inspector = inspector_box(people, tasks[0].inspector if tasks else None)
         self.form.addRow(QLabel(_("共 {n} 项核查任务。").format(n=len(tasks))))
@@ -182,7 +184,7 @@ class OutcomeDialog(_Dialog):
         record: Callable[[Outcome], None],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(_("登记核查结果"), parent)
+        super().__init__(_("登记核查结果"), _("登记"), parent)
         self.record = record
         self.form.addRow(
             QLabel(
@@ -209,7 +211,7 @@ class PlanDialog(_Dialog):
         plan: Callable[[date, str, str], None],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(_("综合检查（综合查一次）"), parent)
+        super().__init__(_("综合检查（综合查一次）"), _("安排"), parent)
         self.plan = plan
         names = sorted({t.applicant_name for t in tasks})
         self.form.addRow(
@@ -245,7 +247,7 @@ class InspectionDialog(_Dialog):
         record: Callable[[dict[uuid.UUID, Outcome]], None],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(_("登记综合检查结果"), parent)
+        super().__init__(_("登记综合检查结果"), _("登记"), parent)
         self.record = record
         self.tasks = [t for t in tasks if not t.closed]
         self.table = named(QTableWidget(len(self.tasks), 2), "inspectionOutcomes")

@@ -17,8 +17,8 @@ from hall.services.audit import Actor
 from hall.services.demo_cases import DEMO_CASES, DemoCase, accept_demo_case
 from hall.services.queue import issue_ticket
 from hall.services.queue_calls import call_next, finish, mark_no_show, start_serving, transfer
-from hall.services.report_queries import Period, statements
-from hall.services.reports import daily_report, percentile
+from hall.services.report_queries import Period
+from hall.services.reports import daily_report, percentile, statements
 
 from .backoffice import CLERK, SUPERVISOR
 
