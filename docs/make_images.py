@@ -51,7 +51,9 @@ def main() -> int:
         env["HALL_PASSWORD"] = "hall-demo-2026"
         hall(env, "init", "--demo")
         cases = json.loads(hall(env, "cases", "list", "--json"))
-        first = json.loads(hall(env, "cases", "show", cases[-1]["number"], "--json"))
+        latest = max(c["number"].split("-")[1] for c in cases)  # today's first: the noodle shop
+        noodles = min(c["number"] for c in cases if c["number"].split("-")[1] == latest)
+        first = json.loads(hall(env, "cases", "show", noodles, "--json"))
         license_number = next(
             lic["number"] for lic in first["licenses"] if lic["item_code"] == "SAMR-002"
         )

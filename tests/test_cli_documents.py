@@ -51,8 +51,15 @@ def first_case(capsys) -> dict:
     assert code == 0
     cases = json.loads(out)
     assert len(cases) >= 5
-    # The noodle shop's case: every reform mode, and licenses issued on the spot.
-    return show(capsys, cases[-1]["number"])
+    # The noodle shop's case, today's first (the demo's previous day has cases too):
+    # every reform mode, and licenses issued on the spot.
+    return show(capsys, noodle_shop([c["number"] for c in cases]))
+
+
+def noodle_shop(numbers: list[str]) -> str:
+    """The first case of the latest day among case numbers like C01-20261123-0001."""
+    latest = max(n.split("-")[1] for n in numbers)
+    return min(n for n in numbers if n.split("-")[1] == latest)
 
 
 def pdf_text(path: Path) -> str:
