@@ -12,9 +12,9 @@ import sys
 from typing import TYPE_CHECKING
 
 from hall.core.errors import HallError, os_reason
-from hall.core.i18n import _, set_language
+from hall.core.i18n import _, current_language, effective_language, set_language
 from hall.core.logconfig import setup_logging
-from hall.core.paths import Paths, resolve_paths
+from hall.core.paths import Paths, resolve_paths, resource
 from hall.core.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -69,8 +69,11 @@ def run(argv: list[str]) -> int:
         return 1
     exit_after_start = os.environ.get("HALL_EXIT_AFTER_START") == "1"
     try:
-        if not exit_after_start and not _first_run_done(paths, loader):
-            return 0
+        if not exit_after_start:
+            ready = _first_run(app, paths, loader)
+            if ready is None:
+                return 0
+            loader = ready
         while True:
             dialog = SignInDialog(loader)
             if exit_after_start:
@@ -105,23 +108,40 @@ def _open(paths: Paths, settings: Settings) -> ContextLoader:
     return ContextLoader.ready(open_context(paths, settings=settings))
 
 
-def _first_run_done(paths: Paths, loader: ContextLoader) -> bool:
-    """On an empty database, ask for the counter and the administrator; False if declined.
-    A counter of a hall server takes its accounts from the server instead."""
+def _first_run(app: QApplication, paths: Paths, loader: ContextLoader) -> ContextLoader | None:
+    """On an empty database, the first-run wizard; None if it was left. A counter of a
+    hall server (set here or in the wizard) takes its accounts from the server instead:
+    the context is opened again with the link, and the server joined."""
     from PySide6.QtWidgets import QDialog
 
     from hall.db.quick import sqlite_has_users
 
     if sqlite_has_users(paths.database):
-        return True
+        return loader
     ctx = loader.result()
-    if ctx.link is not None:
-        from hall.ui.join_dialog import JoinServerDialog
+    while ctx.link is None:
+        from hall.ui.first_run import FirstRunWizard
 
-        return JoinServerDialog(ctx).exec() == QDialog.DialogCode.Accepted
-    from hall.ui.first_run import FirstRunDialog
+        wizard = FirstRunWizard(ctx)
+        result = wizard.exec()
+        wizard.deleteLater()  # here, on the GUI thread, not whenever it is collected
+        if result == FirstRunWizard.LANGUAGE_CHANGED:
+            set_language(wizard.language)
+            _install_translations(app)
+            continue
+        if result != QDialog.DialogCode.Accepted:
+            return None
+        if not wizard.joins_server:
+            return loader
+        from hall.services.context import open_context
+        from hall.ui.startup import ContextLoader
 
-    return FirstRunDialog(ctx).exec() == QDialog.DialogCode.Accepted
+        loader.close()
+        ctx = open_context(paths, settings=load_settings(paths.settings_file))
+        loader = ContextLoader.ready(ctx)
+    from hall.ui.join_dialog import JoinServerDialog
+
+    return loader if JoinServerDialog(ctx).exec() == QDialog.DialogCode.Accepted else None
 
 
 def _password_changed(ctx: AppContext, actor: Actor) -> bool:
@@ -154,7 +174,7 @@ def _show_main_window(app: QApplication, ctx: AppContext, actor: Actor, notice: 
 def _prepare(paths: Paths, settings: Settings) -> HallError | None:
     """The language, the data folder and the log; what is wrong with the folder, if so
     (said in a window once Qt is up)."""
-    set_language(settings.language)
+    set_language(effective_language(settings.language))
     try:
         paths.ensure()
         setup_logging(paths.logs)
@@ -173,16 +193,27 @@ def _application(settings: Settings, title: str, argv: list[str]) -> QApplicatio
 
     from hall.ui.errors import install_excepthook
     from hall.ui.fonts import install_application_font
-    from hall.ui.translations import install_qt_translations
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
     app.setApplicationName("hall")
     app.setApplicationDisplayName(title)
     install_application_font(app)
-    install_qt_translations(app, settings.language)
+    _install_translations(app)
     install_excepthook()
+    icon = resource("icons", "hall.png")
+    if icon.exists():
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(icon)))
     return app
+
+
+def _install_translations(app: QApplication) -> None:
+    """Qt's own translations for its built-in dialogs, in the current language."""
+    from hall.ui.translations import install_qt_translations
+
+    install_qt_translations(app, current_language())
 
 
 def run_display(argv: list[str]) -> int:

@@ -23,7 +23,7 @@ from hall.cli_auth import (
 from hall.cli_parser import HallParser, iso_date, pad, print_json
 from hall.core.clock import local_today
 from hall.core.errors import HallError, ImportRejected, os_reason
-from hall.core.i18n import _, set_language
+from hall.core.i18n import _, effective_language, set_language
 from hall.core.logconfig import setup_logging
 from hall.core.paths import Paths, resolve_paths
 from hall.core.settings import Settings, effective_counter, load_settings
@@ -361,7 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     paths = resolve_paths()
     settings = load_settings(paths.settings_file)
-    set_language(settings.language)
+    set_language(effective_language(settings.language))
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)

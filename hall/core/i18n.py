@@ -10,6 +10,9 @@ translated later with ``_()``.
 from __future__ import annotations
 
 import gettext as _gettext
+import locale as _locale
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from hall.core.paths import resource
@@ -44,6 +47,34 @@ def set_language(language: str, directory: Path | None = None) -> None:
 
 def current_language() -> str:
     return _language
+
+
+def system_language(environ: Mapping[str, str] | None = None) -> str:
+    """The program's language closest to the system's: the first of ``LANGUAGE``,
+    ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that is set (POSIX), else the locale Python
+    reads from the system (Windows). Chinese of any region and anything unknown give the
+    default, Simplified Chinese; English of any region gives English."""
+    env = os.environ if environ is None else environ
+    names = [env.get(key, "") for key in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")]
+    wanted = next((name for name in names if name), "")
+    if not wanted:
+        try:
+            wanted = _locale.getlocale()[0] or ""
+        except ValueError:  # an unparsable locale setting
+            wanted = ""
+    for choice in wanted.split(":"):  # LANGUAGE may list several
+        tag = choice.split(".")[0].replace("-", "_").lower()
+        if tag.startswith("zh") or tag.startswith("chinese"):
+            return DEFAULT_LANGUAGE
+        if tag.startswith("en") or tag.startswith("english"):
+            return "en"
+    return DEFAULT_LANGUAGE
+
+
+def effective_language(configured: str, environ: Mapping[str, str] | None = None) -> str:
+    """The language in force: the one chosen in the settings, else (not chosen yet, or
+    one this program no longer has) the system's."""
+    return configured if configured in LANGUAGES else system_language(environ)
 
 
 def _(message: str) -> str:

@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from hall.core.errors import ValidationError
-from hall.core.i18n import _
+from hall.core.i18n import LANGUAGES, _
 
 log = logging.getLogger(__name__)
 
 SETTINGS_VERSION = 1
 COUNTER_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
+HALL_CODE = re.compile(r"^(\d{6}|\d{9}|\d{12})$")
 
 
 @dataclass
@@ -32,7 +33,10 @@ class Settings:
     )
     hall_name: str = field(default="", metadata={"doc": "the hall's name as printed"})
     hall_code: str = field(default="", metadata={"doc": "the hall's administrative code"})
-    language: str = field(default="zh_CN", metadata={"doc": "language of the program"})
+    language: str = field(
+        default="",
+        metadata={"doc": "language of the program: zh_CN or en (empty: the system's)"},
+    )
     timezone: str = field(default="Asia/Shanghai", metadata={"doc": "the hall's time zone"})
     lockout_attempts: int = field(
         default=5,
@@ -125,6 +129,21 @@ def normalize_counter_code(raw: str) -> str:
     return code
 
 
+def normalize_hall_code(raw: str) -> str:
+    """Check the hall's administrative division code (GB/T 2260: six digits for a county,
+    nine or twelve for a township), or nothing."""
+    code = unicodedata.normalize("NFKC", raw).strip()
+    if code and not HALL_CODE.match(code):
+        raise ValidationError(
+            _(
+                "大厅编码“{code}”无效：应为6位行政区划代码（如 320305），"
+                "或9位、12位的乡镇街道代码。"
+            ).format(code=raw.strip()),
+            field="hall_code",
+        )
+    return code
+
+
 # Upgrade steps: version N -> N + 1, applied in order to the raw dictionary.
 _UPGRADES: dict[int, Any] = {}
 
@@ -160,6 +179,11 @@ def load_settings(path: Path) -> Settings:
             log.info("setting %s is out of range; using the default", f.name)
         else:
             values[f.name] = value
+    if values.get("language", "") not in ("", *LANGUAGES):
+        log.info(
+            "setting language %r is not a language of this program; ignored", values["language"]
+        )
+        values.pop("language")
     counter = values.get("counter_code")
     if counter is not None:
         try:

@@ -31,6 +31,12 @@ def sqlite_is_current(path: Path) -> bool:
     return row is not None and row[0] == HEAD
 
 
+def sqlite_revision(path: Path) -> str | None:
+    """The schema revision of the SQLite file, or None (missing, unreadable, not ours)."""
+    row = _query_one(path, "SELECT version_num FROM alembic_version")
+    return None if row is None else str(row[0])
+
+
 def sqlite_has_users(path: Path) -> bool:
     """True when at least one account exists (else the first run must create one)."""
     return _query_one(path, "SELECT 1 FROM user_account LIMIT 1") is not None

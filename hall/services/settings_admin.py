@@ -8,8 +8,8 @@ from dataclasses import fields
 from typing import Any
 
 from hall.core.errors import HallError, ValidationError, os_reason
-from hall.core.i18n import _
-from hall.core.settings import Settings, normalize_counter_code
+from hall.core.i18n import LANGUAGES, _
+from hall.core.settings import Settings, normalize_counter_code, normalize_hall_code
 from hall.services.audit import Actor, record
 from hall.services.changes import Changes
 from hall.services.context import AppContext
@@ -46,6 +46,12 @@ def _checked(name: str, value: Any) -> Any:
         )
     if name == "counter_code":
         return normalize_counter_code(value)
+    if name == "hall_code":
+        return normalize_hall_code(value)
+    if name == "hall_name" and not value.strip():
+        raise ValidationError(_("请填写大厅名称。"), field=name)
+    if name == "language" and value not in LANGUAGES:
+        raise ValidationError(_("没有这种语言：{name}").format(name=value), field=name)
     return value.strip() if isinstance(value, str) else value
 
 

@@ -48,6 +48,7 @@ class ActionId(Enum):
     sync_page = "sync_page"
     settings = "settings"
     quit = "quit"
+    report_problem = "report_problem"
     about = "about"
 
 
@@ -202,6 +203,11 @@ SPECS: dict[ActionId, ActionSpec] = {
         Permission.change_settings,
     ),
     ActionId.quit: ActionSpec(N_("退出(&Q)"), "Ctrl+Q", N_("关闭程序")),
+    ActionId.report_problem: ActionSpec(
+        N_("报告问题(&R)…"),
+        "Ctrl+Shift+F1",
+        N_("把最近的日志和版本信息存成一个文件，交给技术人员"),
+    ),
     ActionId.about: ActionSpec(N_("关于(&A)"), "F1", N_("版本和数据位置")),
 }
 

@@ -1,143 +1,76 @@
-"""The first start on an empty database: this machine's counter, the administrator, and
-the hall's signing key (with a passphrase for its file where there is no OS keyring)."""
+"""The first start on an empty database: a wizard that asks the language, the hall and
+this counter, whether the counter works alone or with a hall server, then (alone) the
+administrator's password, and the passphrase of the key file where there is no OS
+keyring. Its last page does the work in the background and ends at sign-in.
+
+A counter of a hall server takes its accounts from the server: the wizard only saves
+the server's address (and password, in the secret store); the program then joins it
+(:class:`hall.ui.join_dialog.JoinServerDialog`)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
+from PySide6.QtWidgets import QWidget, QWizard
+
+from hall.core.i18n import _, current_language
+from hall.services.context import AppContext
+from hall.services.secrets import uses_file_store
+from hall.ui.first_run_pages import (
+    AdminPage,
+    FinishPage,
+    HallPage,
+    KeyPage,
+    ModePage,
+    Page,
+    WelcomePage,
 )
 
-from hall.core.errors import HallError
-from hall.core.i18n import _
-from hall.core.settings import normalize_counter_code
-from hall.services.context import AppContext
-from hall.services.passwords import check_rules
-from hall.services.secrets import MIN_PASSPHRASE, uses_file_store
-from hall.services.setup import initialise
-from hall.ui.errors import show_error
-from hall.ui.tasks import run_task
-from hall.ui.widgets import message_label, named
 
-
-class FirstRunDialog(QDialog):
-    """Asks the counter code and the administrator's password, then initialises."""
+class FirstRunWizard(QWizard):
+    #: ``exec()``'s result when another language was chosen: start again in it.
+    LANGUAGE_CHANGED = 2
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.language = current_language()
+        self.needs_passphrase = uses_file_store(ctx.paths, ctx.settings.secret_store)
         self.setWindowTitle(_("首次使用 — 一窗受理"))
-        intro = QLabel(
-            _(
-                "本机的数据库是空的。请设置本机的窗口编号和系统管理员（用户名 admin）的密码，"
-                "之后以 admin 登录。窗口编号会印在本机的受理单号上，设置后不能随意更改。"
-            )
-        )
-        intro.setWordWrap(True)
-        self.counter = named(QLineEdit(self.ctx.counter or ""), "counter")
-        self.counter.setPlaceholderText(_("如 C01"))
-        self.password = named(QLineEdit(), "password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat = named(QLineEdit(), "repeat")
-        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = message_label()
-        form = QFormLayout()
-        form.addRow(_("窗口编号"), self.counter)
-        form.addRow(_("管理员密码"), self.password)
-        form.addRow(_("再次输入密码"), self.repeat)
-        # Without an OS keyring the signing key goes into a file sealed by a passphrase.
-        self.needs_passphrase = uses_file_store(self.ctx.paths, self.ctx.settings.secret_store)
-        self.passphrase = named(QLineEdit(), "passphrase")
-        self.passphrase_repeat = named(QLineEdit(), "passphraseRepeat")
-        for field in (self.passphrase, self.passphrase_repeat):
-            field.setEchoMode(QLineEdit.EchoMode.Password)
-        if self.needs_passphrase:
-            note = QLabel(
-                _(
-                    "本机没有可用的系统密钥环。文书签名密钥将保存在数据文件夹的加密文件中，"
-                    "请为它设置口令（至少{n}位）并妥善保管：签发带二维码的文书、更换密钥时都需要它。"
-                ).format(n=MIN_PASSPHRASE)
-            )
-            note.setWordWrap(True)
-            form.addRow(note)
-            form.addRow(_("密钥文件口令"), self.passphrase)
-            form.addRow(_("再次输入口令"), self.passphrase_repeat)
-        self.buttons = buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("创建并继续"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("退出"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(460)
-
-    def submit(self) -> None:
-        try:
-            counter = normalize_counter_code(self.counter.text())
-        except HallError as exc:
-            self.message.setText(exc.message)
-            return
-        try:
-            check_rules(self.password.text(), "admin")
-        except HallError as exc:
-            self.message.setText(exc.message)
-            return
-        if self.password.text() != self.repeat.text():
-            self.message.setText(_("两次输入的密码不一致。"))
-            return
-        if self.needs_passphrase:
-            if len(self.passphrase.text()) < MIN_PASSPHRASE:
-                self.message.setText(_("密钥文件的口令至少{n}位。").format(n=MIN_PASSPHRASE))
-                return
-            if self.passphrase.text() != self.passphrase_repeat.text():
-                self.message.setText(_("两次输入的口令不一致。"))
-                return
-            if self.passphrase.text() == self.password.text():
-                self.message.setText(_("密钥文件的口令不要与管理员密码相同。"))
-                return
-            phrase = self.passphrase.text()
-            self.ctx.passphrase = lambda _creating: phrase
-        if self.busy:
-            return
-        password = self.password.text()
-        self.buttons.setEnabled(False)
-        self.message.setText(_("正在导入许可事项目录、创建管理员和签名密钥……"))
-        ctx = self.ctx
-        run_task(
-            self,
-            lambda: initialise(
-                ctx,
-                counter=counter,
-                admin_password=password,
-                admin_must_change=False,
-                signing_key=True,
-            ),
-            self._done,
-            self._failed,
-        )
+        self.setObjectName("firstRunWizard")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)
+        self.setButtonText(QWizard.WizardButton.NextButton, _("下一步(&N) >"))
+        self.setButtonText(QWizard.WizardButton.BackButton, _("< 上一步(&B)"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, _("退出"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, _("去登录"))
+        self.setButtonText(QWizard.WizardButton.CommitButton, _("创建"))
+        # The pages hold no reference to the wizard (they ask Qt for it): a cycle would
+        # leave the wizard to the garbage collector, which may run on a worker thread.
+        self.welcome = WelcomePage(self.language)
+        self.welcome.language_chosen.connect(self.choose_language)
+        self.hall = HallPage(ctx)
+        self.mode = ModePage(ctx)
+        self.admin = AdminPage()
+        self.key = KeyPage(self.needs_passphrase)
+        self.finish = FinishPage()
+        for page_id, page in (
+            (Page.welcome, self.welcome),
+            (Page.hall, self.hall),
+            (Page.mode, self.mode),
+            (Page.admin, self.admin),
+            (Page.key, self.key),
+            (Page.finish, self.finish),
+        ):
+            self.setPage(page_id, page)
+        self.setStartId(Page.welcome)
+        self.setMinimumSize(620, 460)
 
     @property
-    def busy(self) -> bool:
-        return not self.buttons.isEnabled()
+    def joins_server(self) -> bool:
+        """Whether this counter was set to work with a hall server (join it next)."""
+        return self.mode.joins_server
 
-    def _done(self, _report: object) -> None:
-        self.buttons.setEnabled(True)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.buttons.setEnabled(True)
-        if isinstance(exc, HallError):
-            self.message.setText(exc.message)
-        else:
-            self.message.clear()
-            show_error(self, exc)
+    def choose_language(self, language: str) -> None:
+        """Close, to be opened again in ``language`` (see :attr:`LANGUAGE_CHANGED`)."""
+        self.language = language
+        self.done(self.LANGUAGE_CHANGED)

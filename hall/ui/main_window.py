@@ -3,8 +3,6 @@ and the idle lock (the work stays on its page behind the lock screen)."""
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -19,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hall import __version__
 from hall.core.errors import HallError
 from hall.core.i18n import _
 from hall.services.audit import Actor
@@ -41,6 +38,7 @@ from hall.ui.intake.accept_step import AcceptStep
 from hall.ui.intake.page import IntakePage
 from hall.ui.lock_screen import LockScreen
 from hall.ui.pickup_page import PickupPage
+from hall.ui.problem_dialog import ProblemReportDialog, show_about
 from hall.ui.queue_panel import QueuePanel
 from hall.ui.settings_dialog import SettingsDialog
 from hall.ui.supervision_page import SupervisionPage
@@ -165,6 +163,7 @@ class MainWindow(QMainWindow):
         for action_id in (ActionId.sync_now, ActionId.sync_page, ActionId.settings):
             menu.addAction(a[action_id])
         menu = self.menuBar().addMenu(_("帮助(&H)"))
+        menu.addAction(a[ActionId.report_problem])
         menu.addAction(a[ActionId.about])
 
         status = self.statusBar()
@@ -221,6 +220,7 @@ class MainWindow(QMainWindow):
         a[ActionId.unlock_secrets].triggered.connect(self.unlock_secrets)
         a[ActionId.sign_out].triggered.connect(self.sign_out)
         a[ActionId.about].triggered.connect(self.about)
+        a[ActionId.report_problem].triggered.connect(self.report_problem)
         a[ActionId.sync_now].triggered.connect(self.sync.sync_now)
         a[ActionId.sync_page].triggered.connect(
             lambda _checked=False: SyncDialog(self.ctx, self.actor, self.sync, self).exec()
@@ -454,16 +454,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def about(self) -> None:
-        paths = self.ctx.paths
-        QMessageBox.about(
-            self,
-            _("关于一窗受理"),
-            "<br>".join(
-                [
-                    f"<b>{_('一窗受理')}</b> {escape(__version__)}",
-                    escape(_("数据库：{path}").format(path=paths.database)),
-                    escape(_("日志：{path}").format(path=paths.logs)),
-                    escape(_("设置：{path}").format(path=paths.settings_file)),
-                ]
-            ),
-        )
+        show_about(self, self.ctx.paths)
+
+    def report_problem(self) -> None:
+        ProblemReportDialog(self.ctx.paths, self.ctx.settings, self.ctx.clock, self).exec()

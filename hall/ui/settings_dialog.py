@@ -1,13 +1,13 @@
-"""System settings for the administrator (Ctrl+Shift+S): the hall server this counter
-syncs with, and its password. The address is checked before it is saved, the password
-goes to the secret store (never into the settings file), and "test the connection"
-asks the server in the background. The link is made at start: a new server is used
-after a restart, and the dialog says so."""
+"""System settings for the administrator (Ctrl+Shift+S): the hall, this counter, the
+language and the counter's security (:mod:`hall.ui.settings_general`), and the hall
+server this counter syncs with, and its password. The address is checked before it is
+saved, the password goes to the secret store (never into the settings file), and "test
+the connection" asks the server in the background. The link is made at start: a new
+server is used after a restart, and the dialog says so."""
 
 from __future__ import annotations
 
 import os
-import time
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -19,36 +19,22 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from hall.core.errors import HallError, ValidationError
+from hall.core.errors import ValidationError
 from hall.core.i18n import _
 from hall.services.audit import Actor
 from hall.services.context import AppContext
-from hall.services.server import stored_password
-from hall.services.settings_admin import server_password, set_server_url, store_server_password
-from hall.sync.link import LinkState, LinkStatus, ServerLink, parse_server_url
+from hall.services.settings_admin import change_settings, set_server_url, store_server_password
+from hall.sync.link import LinkStatus, parse_server_url
 from hall.ui.errors import show_error
+from hall.ui.server_check import check_server, describe
+from hall.ui.settings_general import GeneralSettings
 from hall.ui.tasks import run_task
 from hall.ui.widgets import message_label, named
-
-OK_STYLE = "color: #1b5e20;"
-BAD_STYLE = "color: #b00020;"
-
-
-def _password_for_test(ctx: AppContext, typed: str) -> str | None:
-    """The password typed, else the one kept in the secret store (if it can be read
-    without asking anyone), else None: PostgreSQL's own PGPASSWORD or .pgpass apply."""
-    if typed:
-        return typed
-    if ctx.secrets_open:
-        try:
-            return server_password(ctx)
-        except HallError:
-            return None
-    return stored_password(ctx.paths, ctx.settings)
 
 
 class SettingsDialog(QDialog):
@@ -96,6 +82,14 @@ class SettingsDialog(QDialog):
             form.addRow(note)
         form.addRow(_("服务器密码"), self.password)
         form.addRow(self.test_button, self.test_result)
+        self.general = named(GeneralSettings(self.ctx.settings), "generalSettings")
+        server_page = QWidget()
+        server_layout = QVBoxLayout(server_page)
+        server_layout.addWidget(group)
+        server_layout.addStretch(1)
+        self.tabs = named(QTabWidget(), "settingsTabs")
+        self.tabs.addTab(self.general, _("常规"))
+        self.tabs.addTab(server_page, _("大厅服务器"))
         self.message = message_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -105,9 +99,8 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(group)
+        layout.addWidget(self.tabs)
         layout.addWidget(self.message)
-        layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
 
@@ -138,23 +131,12 @@ class SettingsDialog(QDialog):
         self._show_result(_("正在连接 {url}……").format(url=url), "")
 
         def work() -> LinkStatus:
-            link = ServerLink(url, _password_for_test(ctx, typed), ctx.clock)
-            try:
-                return link.check(time.monotonic())
-            finally:
-                link.close()
+            return check_server(ctx, url, typed)
 
         def done(status: LinkStatus) -> None:
             self.test_button.setEnabled(True)
             self.result_status = status
-            if status.state is LinkState.online:
-                self._show_result(_("连接成功：服务器在线，数据库与本程序一致。"), OK_STYLE)
-            elif status.state is LinkState.incompatible:
-                text = _("服务器有响应，但无法同步：{reason}").format(reason=status.reason)
-                self._show_result(text, BAD_STYLE)
-            else:
-                text = _("无法连接：{reason}").format(reason=status.reason)
-                self._show_result(text, BAD_STYLE)
+            self._show_result(*describe(status))
 
         def failed(exc: BaseException) -> None:
             self.test_button.setEnabled(True)
@@ -178,30 +160,40 @@ class SettingsDialog(QDialog):
             self.message.setText(_("没有填写服务器地址，无需密码。"))
             return
         new_url = url != self.ctx.settings.server_url
-        if not new_url and not password:
+        general = self.general.changes()
+        if not new_url and not password and not general:
             self.accept()
             return
         ctx, actor = self.ctx, self.actor
 
         def work() -> None:
-            if password:  # first: a password that cannot be kept leaves the address as it was
+            if general:  # checked as a whole first: a bad field changes nothing
+                change_settings(ctx, actor, **general)
+            if password:  # a password that cannot be kept leaves the address as it was
                 store_server_password(ctx, actor, password)
             if new_url:
                 set_server_url(ctx, actor, url)
 
         def done(_result: object) -> None:
             self.buttons.setEnabled(True)
-            if url:
-                text = _("设置已保存。请重新启动程序：此后本机与大厅服务器 {url} 同步。")
-            else:
-                text = _("设置已保存。请重新启动程序：此后本机单机运行。")
-            QMessageBox.information(self, _("系统设置"), text.format(url=url))
+            restart = []
+            if new_url and url:
+                restart.append(_("此后本机与大厅服务器 {url} 同步。").format(url=url))
+            elif new_url:
+                restart.append(_("此后本机单机运行。"))
+            if "language" in general:
+                restart.append(_("界面将使用新的语言。"))
+            if restart:
+                text = _("设置已保存。请重新启动程序：{what}").format(what="".join(restart))
+                QMessageBox.information(self, _("系统设置"), text)
             self.accept()
 
         def failed(exc: BaseException) -> None:
             self.buttons.setEnabled(True)
             if isinstance(exc, ValidationError):
                 self.message.setText(exc.message)
+                if exc.field in self.general.values():
+                    self.tabs.setCurrentWidget(self.general)
             else:
                 show_error(self, exc, _("无法保存设置"))
 

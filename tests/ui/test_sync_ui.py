@@ -256,20 +256,20 @@ def test_a_new_counter_whose_server_is_silent_says_it_cannot_sign_in_yet(qtbot, 
 
 
 def test_the_first_start_with_a_server_joins_it_instead_of_the_wizard(
-    qtbot, empty_ctx, monkeypatch
+    qtbot, qapp, empty_ctx, monkeypatch
 ) -> None:
     from hall import app
-    from hall.ui.first_run import FirstRunDialog
+    from hall.ui.first_run import FirstRunWizard
     from hall.ui.startup import ContextLoader
 
     shown: list[type] = []
-    for cls in (JoinServerDialog, FirstRunDialog):
+    for cls in (JoinServerDialog, FirstRunWizard):
         monkeypatch.setattr(cls, "exec", lambda self: shown.append(type(self)) or 0)
     loader = ContextLoader.ready(empty_ctx)
-    assert not app._first_run_done(empty_ctx.paths, loader)
+    assert app._first_run(qapp, empty_ctx.paths, loader) is None
     empty_ctx.link = ServerLink(DEAD, None, empty_ctx.clock)
-    assert not app._first_run_done(empty_ctx.paths, loader)
-    assert shown == [FirstRunDialog, JoinServerDialog]
+    assert app._first_run(qapp, empty_ctx.paths, loader) is None
+    assert shown == [FirstRunWizard, JoinServerDialog]
 
 
 @pytest.mark.pg
