@@ -15,6 +15,9 @@ import pytest
 # pytest-qt has no setting for the platform; without this Qt aborts on a machine with no display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("HALL_COUNTER", None)
+# The program follows the system's language until one is chosen; the tests (and the
+# programs they start) speak the source language, whatever this machine's locale.
+os.environ["LANGUAGE"] = "zh_CN"
 
 from hall.core.clock import HALL_ZONE, FixedClock
 from hall.core.i18n import set_language

@@ -58,8 +58,9 @@ from hall.services.labels import material_status_name
 from hall.services.permissions import Permission, guarded
 from hall.services.workdays import WorkdayCalendar
 
-#: The free line of a notice, for what no checklist material covers.
-OTHER = "其他"
+#: The free line of a notice, for what no checklist material covers (kept in the notice
+#: as this key; shown translated).
+OTHER = N_("其他")
 MAX_LINES = 50
 MAX_PROBLEM = 500
 MAX_NOTE = 1000

@@ -12,6 +12,7 @@ import platform
 import sys
 import zipfile
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import asdict
 from datetime import datetime
 from importlib import metadata
@@ -131,7 +132,8 @@ def write_problem_report(
             archive.writestr("hall.log", _last_log(paths))
         tmp.replace(out)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        with suppress(OSError):
+            tmp.unlink(missing_ok=True)
         raise HallError(
             _("无法保存问题报告 {path}：{reason}。").format(path=out, reason=os_reason(exc))
         ) from exc

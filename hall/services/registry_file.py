@@ -306,7 +306,7 @@ def header_order(fields: list[str]) -> tuple[int, ...]:
         if missing:
             parts.append(_("缺少列 {names}").format(names="、".join(missing)))
         if extra:
-            parts.append(_("多出列 {names}").format(names="、".join(extra) or "（空白）"))
+            parts.append(_("多出列 {names}").format(names="、".join(extra) or _("（空白）")))
         if twice:
             parts.append(_("列 {names} 重复").format(names="、".join(twice)))
         raise ValidationError(

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from hall.core.errors import HallError
-from hall.core.i18n import _
+from hall.core.i18n import N_, _
 from hall.models.enums import AppointmentStatus
 from hall.services.appointments import (
     AppointmentView,
@@ -48,7 +48,7 @@ from hall.ui.tasks import run_task
 from hall.ui.widgets import message_label, named
 
 ROLE = Qt.ItemDataRole.UserRole
-_WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
+_WEEKDAYS = (N_("周一"), N_("周二"), N_("周三"), N_("周四"), N_("周五"), N_("周六"), N_("周日"))
 
 
 class AppointmentsTab(QWidget):
@@ -117,7 +117,12 @@ class AppointmentsTab(QWidget):
             self.day.blockSignals(True)
             self.day.clear()
             for d in days:
-                self.day.addItem(f"{d.isoformat()}（{_('周')}{_(_WEEKDAYS[d.weekday()])}）", d)
+                self.day.addItem(
+                    _("{day}（{weekday}）").format(
+                        day=d.isoformat(), weekday=_(_WEEKDAYS[d.weekday()])
+                    ),
+                    d,
+                )
             self.day.blockSignals(False)
             self.refresh()
 

@@ -44,7 +44,8 @@ class SupplementDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for row, name in enumerate(materials):
-            cell = QTableWidgetItem(name)
+            cell = QTableWidgetItem(_(name) if name == OTHER else name)
+            cell.setData(Qt.ItemDataRole.UserRole, name)  # the key, whatever the language
             cell.setFlags(
                 Qt.ItemFlag.ItemIsEnabled
                 | Qt.ItemFlag.ItemIsUserCheckable
@@ -81,7 +82,9 @@ class SupplementDialog(QDialog):
             name = self.table.item(row, 0)
             problem = self.table.item(row, 1)
             if name is not None and name.checkState() == Qt.CheckState.Checked:
-                out[name.text()] = problem.text().strip() if problem is not None else ""
+                out[name.data(Qt.ItemDataRole.UserRole)] = (
+                    problem.text().strip() if problem is not None else ""
+                )
         return out
 
     def note(self) -> str:
