@@ -7,11 +7,23 @@ settings, logs) under one folder instead, which is what tests and portable insta
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 APP_NAME = "hall"
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+
+
+def _resources() -> Path:
+    """``resources/`` beside the package in a checkout; in a bundle built by PyInstaller
+    (``installer/hall.spec``), the copy unpacked with the program (``sys._MEIPASS``)."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and isinstance(bundle, str):
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+RESOURCES = _resources()
 
 
 @dataclass(frozen=True)

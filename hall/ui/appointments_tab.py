@@ -61,6 +61,7 @@ class AppointmentsTab(QWidget):
         parent: QWidget,
     ) -> None:
         super().__init__(parent)
+        self._reads = 0  # refreshes started; the answer of an older one is dropped
         self.ctx, self.actor, self.bus = ctx, actor, bus
         self._build_ui(categories)
         self.reload_days()
@@ -149,12 +150,18 @@ class AppointmentsTab(QWidget):
             return
         days = [self.day.itemData(n) for n in range(self.day.count())]
         ctx = self.ctx
+        # Reads may finish out of order: only the latest one's answer is shown, or the
+        # slots of the category chosen before could stand under the one chosen now.
+        self._reads += 1
+        this_read = self._reads
 
         def read() -> tuple[list[Slot], list[AppointmentView]]:
             slots = available_slots(ctx, letter, day)
             return slots, [a for d in days for a in day_appointments(ctx, d)]
 
         def done(result: tuple[list[Slot], list[AppointmentView]]) -> None:
+            if this_read != self._reads:
+                return
             chosen = self.booked.currentItem()
             keep = chosen.data(ROLE) if chosen is not None else None
             self.slots.clear()

@@ -115,10 +115,14 @@ class Tile(QFrame):
         self.value.setStyleSheet("font-size: 20pt; font-weight: bold;")
         self.detail = QLabel()
         self.detail.setStyleSheet("color: #555;")
+        label = QLabel(caption)
+        for text in (label, self.detail):  # wrapped: the page fits a 1280-pixel screen
+            text.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.value)
-        layout.addWidget(QLabel(caption))
+        layout.addWidget(label)
         layout.addWidget(self.detail)
+        layout.addStretch(1)
 
     def show_value(self, value: str, detail: str = "", *, alert: bool = False) -> None:
         self.value.setText(value)
@@ -162,6 +166,9 @@ class DashboardTab(QWidget):
         top.addWidget(self.day)
         top.addWidget(today)
         top.addWidget(self.updated, 1)
+        self.updated.setWordWrap(True)
+        commands = QHBoxLayout()  # a line of their own: with the date they overflow a screen
+        commands.addStretch(1)
         actions: list[tuple[str, str, str, Callable[[], None]]] = [
             ("refresh", _("刷新"), "F5", self.refresh),
             ("print", _("打印日报…"), "Ctrl+Shift+R", self.print_report),
@@ -172,7 +179,7 @@ class DashboardTab(QWidget):
             button = named(QPushButton(f"{label} ({keys})"), f"dashboard_{key}")
             button.clicked.connect(slot)
             QShortcut(QKeySequence(keys), self, slot)
-            top.addWidget(button)
+            commands.addWidget(button)
             self.buttons[key] = button
         self.tiles = {
             key: Tile(caption, f"tile_{key}")
@@ -213,6 +220,7 @@ class DashboardTab(QWidget):
         self.message.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(commands)
         layout.addLayout(grid)
         layout.addWidget(self.tables, 1)
         layout.addWidget(self.message)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QWidget
 from sqlalchemy import select
 
@@ -183,3 +183,55 @@ def test_offline_a_clerk_calls_a_ticket_typed_in_by_its_number(
     # A ticket issued here while offline carries the counter's code.
     ticket, _ = issue_ticket(demo_ctx, CLERK, "A")
     assert ticket.number == "C01-A001"
+
+
+def test_the_slots_shown_are_those_of_the_category_chosen_last(
+    qtbot, demo_ctx, monkeypatch
+) -> None:
+    """The guide picks A, then B at once; A's answer, arriving last, must not stand
+    under B."""
+    import threading
+
+    from hall.services.appointments import Slot
+    from hall.ui import appointments_tab
+
+    release, a_answered = threading.Event(), threading.Event()
+    b_reads: list[int] = []
+
+    def slots(_ctx, letter: str, _day) -> list[Slot]:
+        if letter == "A":
+            release.wait(10)
+            a_answered.set()
+            return [Slot(time(16), time(16, 30), 1, 0)]
+        b_reads.append(1)
+        start = time(10 + len(b_reads))  # each read of B tells itself apart
+        return [Slot(start, start.replace(minute=30), 7, 0)]
+
+    def shown() -> list[time]:
+        return [tab.slots.item(n).data(Qt.ItemDataRole.UserRole) for n in range(tab.slots.count())]
+
+    guide = open_window(qtbot, demo_ctx, GUIDE)
+    tab = guide.guide_page.appointments
+    guide.guide_page.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.day.currentData() == demo_ctx.clock.now().date())
+    monkeypatch.setattr(appointments_tab, "available_slots", slots)
+    pool = QThreadPool.globalInstance()
+    threads = pool.maxThreadCount()
+    pool.setMaxThreadCount(max(4, threads))  # A's read waits on one; B's needs another
+    try:
+        choose_a_then_b(qtbot, tab, shown, release, a_answered)
+    finally:
+        release.set()
+        pool.setMaxThreadCount(threads)
+
+
+def choose_a_then_b(qtbot, tab, shown, release, a_answered) -> None:
+    tab.category.setCurrentIndex(tab.category.findData("B"))
+    qtbot.waitUntil(lambda: shown() == [time(11)])
+    tab.category.setCurrentIndex(tab.category.findData("A"))  # its read waits
+    tab.category.setCurrentIndex(tab.category.findData("B"))
+    qtbot.waitUntil(lambda: shown() == [time(12)])
+    release.set()
+    qtbot.waitUntil(a_answered.is_set)
+    qtbot.wait(300)  # A's answer is delivered to the tab now
+    assert shown() == [time(12)]
