@@ -342,6 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
         cli_queue,
         cli_registry,
         cli_report,
+        cli_settings,
         cli_sync,
         cli_trust,
     )
@@ -355,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_documents.register(sub)
     cli_report.register(sub)
     cli_trust.register(sub)
+    cli_settings.register(sub)
     return parser
 
 

@@ -1,12 +1,10 @@
 """The administrator's trust commands: ``hall users``, ``hall keys``, ``hall verify``,
-``hall audit verify``, ``hall documents revoke`` and ``hall settings server-password``.
+``hall audit verify`` and ``hall documents revoke``.
 Registered by :mod:`hall.cli`."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +18,7 @@ from hall.cli_auth import (
     temporary_password,
 )
 from hall.cli_parser import print_json
-from hall.core.errors import HallError, ValidationError
+from hall.core.errors import ValidationError
 from hall.core.i18n import _
 from hall.models.enums import Role
 from hall.services.context import AppContext
@@ -266,22 +264,6 @@ def cmd_documents_revoke(args: argparse.Namespace, ctx: AppContext) -> int:
     return 0
 
 
-def cmd_settings_server_password(args: argparse.Namespace, ctx: AppContext) -> int:
-    from hall.services.settings_admin import store_server_password
-
-    actor = acting_actor(ctx, args)
-    password = os.environ.get("HALL_SERVER_PASSWORD")
-    if not password:
-        if not sys.stdin.isatty():
-            raise HallError(
-                _("需要服务器密码：请在终端中运行，或设置环境变量 HALL_SERVER_PASSWORD。")
-            )
-        password = getpass.getpass(_("大厅服务器（PostgreSQL）的密码："))
-    store_server_password(ctx, actor, password)
-    print(_("大厅服务器的密码已保存在{store}。").format(store=ctx.secrets().description))
-    return 0
-
-
 def register(sub: Any) -> None:
     """Add the trust commands to the ``hall`` parser's subcommands."""
     from hall.services.payload import DocumentKind
@@ -354,14 +336,6 @@ def register(sub: Any) -> None:
     p = signed(audit.add_parser("verify", help=_("核验审计日志的哈希链，指出第一条被改动的记录")))
     p.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
     p.set_defaults(handler=cmd_audit_verify)
-
-    settings = sub.add_parser("settings", help=_("系统设置（管理员）")).add_subparsers(
-        dest="settings_command", required=True, metavar=_("子命令")
-    )
-    p = signed(
-        settings.add_parser("server-password", help=_("保存大厅服务器的密码（存入系统密钥环）"))
-    )
-    p.set_defaults(handler=cmd_settings_server_password)
 
     docs = sub.add_parser("documents", help=_("已出具的文书")).add_subparsers(
         dest="documents_command", required=True, metavar=_("子命令")

@@ -74,7 +74,9 @@ class WelcomePage(QWizardPage):
         self.language = language_combo(language)
         self.language.currentIndexChanged.connect(self._language_chosen)
         form = QFormLayout()
-        form.addRow(_("语言 / Language"), self.language)
+        label = _("语言")
+        # Said in English too, for whoever sits at a machine set to the wrong language.
+        form.addRow(label if label == "Language" else f"{label} / Language", self.language)
         layout = QVBoxLayout(self)
         layout.addWidget(
             _wrapped(
@@ -143,11 +145,7 @@ class ModePage(QWizardPage):
         super().__init__()
         self.ctx = ctx
         self.setTitle(_("单机运行还是连接大厅服务器"))
-        self.setSubTitle(
-            _(
-                "几个窗口共用一台大厅服务器（PostgreSQL）时，账号和目录在服务器上，本机离线时照常办理。"
-            )
-        )
+        self.setSubTitle(_("账号、许可事项目录和办件数据保存在哪里。"))
         self.alone = named(QRadioButton(_("本机单机运行：数据只在本机")), "modeAlone")
         self.server = named(QRadioButton(_("连接大厅服务器")), "modeServer")
         self.alone.setChecked(True)
@@ -172,6 +170,14 @@ class ModePage(QWizardPage):
         row.addWidget(self.test_result, 1)
         form.addRow(row)
         layout = QVBoxLayout(self)
+        layout.addWidget(
+            _wrapped(
+                _(
+                    "几个窗口共用一台大厅服务器（PostgreSQL）时，账号和目录在服务器上，"
+                    "本机离线时照常办理。"
+                )
+            )
+        )
         layout.addWidget(self.alone)
         layout.addWidget(self.server)
         layout.addWidget(self.server_box)
@@ -276,17 +282,20 @@ class KeyPage(QWizardPage):
         self.message = message_label()
         form = QFormLayout(self)
         if needs_passphrase:
-            self.setSubTitle(
-                _(
-                    "本机没有可用的系统密钥环。文书签名密钥和服务器密码将保存在数据文件夹的"
-                    "加密文件中，请为它设置口令（至少{n}位）并妥善保管：签发带二维码的文书、"
-                    "更换密钥时都需要它。"
-                ).format(n=MIN_PASSPHRASE)
+            self.setSubTitle(_("文书签名密钥和服务器密码保存在哪里。"))
+            form.addRow(
+                _wrapped(
+                    _(
+                        "本机没有可用的系统密钥环。文书签名密钥和服务器密码将保存在数据文件夹的"
+                        "加密文件中，请为它设置口令（至少{n}位）并妥善保管：签发带二维码的文书、"
+                        "更换密钥时都需要它。"
+                    ).format(n=MIN_PASSPHRASE)
+                )
             )
             form.addRow(_("密钥文件口令"), self.passphrase)
             form.addRow(_("再次输入口令"), self.passphrase_repeat)
         else:
-            self.setSubTitle(_("本机的系统密钥环可用。"))
+            self.setSubTitle(_("文书签名密钥和服务器密码保存在哪里。"))
             form.addRow(
                 _wrapped(
                     _(
