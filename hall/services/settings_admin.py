@@ -100,6 +100,21 @@ def server_password(ctx: AppContext) -> str | None:
     return ctx.secrets().get(SERVER_PASSWORD)
 
 
+def checked_server_address(url: str) -> str:
+    """The hall server's address as it will be kept. Raises ``ValidationError`` for an
+    empty one, one that is not PostgreSQL's, or one that carries a password (it would
+    be written into the settings file)."""
+    text = url.strip()
+    if not text:
+        raise ValidationError(_("请填写大厅服务器的地址。"), field="server_url")
+    if parse_server_url(text).password is not None:
+        raise ValidationError(
+            _("不要把密码写在服务器地址里：设置文件不保存密码，请填在“密码”一栏。"),
+            field="server_url",
+        )
+    return text
+
+
 @guarded(Permission.change_settings)
 def set_server_url(ctx: AppContext, actor: Actor, url: str) -> Changes:
     """Name the hall server this counter syncs with (empty: a hall of one counter), as a
@@ -108,12 +123,7 @@ def set_server_url(ctx: AppContext, actor: Actor, url: str) -> Changes:
 
     Raises ``ValidationError`` for a URL that is not PostgreSQL's or carries a password
     (it would be written into the settings file); then nothing is changed."""
-    text = url.strip()
-    if text and parse_server_url(text).password is not None:
-        raise ValidationError(
-            _("不要把密码写在服务器地址里：设置文件不保存密码，请填在“密码”一栏。"),
-            field="server_url",
-        )
+    text = checked_server_address(url) if url.strip() else ""
     before = ctx.settings.server_url
     with ctx.uow() as session:
         record(

@@ -28,8 +28,9 @@ from hall.services.context import AppContext
 from hall.services.passwords import check_rules
 from hall.services.secrets import MIN_PASSPHRASE
 from hall.services.server import store_password
+from hall.services.settings_admin import checked_server_address
 from hall.services.setup import initialise
-from hall.sync.link import LinkStatus, parse_server_url
+from hall.sync.link import LinkStatus
 from hall.ui.errors import show_error
 from hall.ui.server_check import check_server, describe
 from hall.ui.settings_general import language_combo
@@ -195,14 +196,8 @@ class ModePage(QWizardPage):
         self.message.clear()
 
     def _checked_url(self) -> str | None:
-        text = self.address.text().strip()
         try:
-            if not text:
-                raise ValidationError(_("请填写大厅服务器的地址。"))
-            if parse_server_url(text).password is not None:
-                raise ValidationError(
-                    _("不要把密码写在服务器地址里：设置文件不保存密码，请填在“密码”一栏。")
-                )
+            text = checked_server_address(self.address.text())
         except ValidationError as exc:
             self.message.setText(exc.message)
             self.address.setFocus()
