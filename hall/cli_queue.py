@@ -139,7 +139,7 @@ def cmd_status(args: argparse.Namespace, ctx: AppContext) -> int:
         print(f"{pad(c.letter + ' ' + c.name, 16)}{pad(str(c.waiting), 6)}"
               f"{pad(str(c.open_counters), 10)}{wait}")  # fmt: skip
     for code, window, is_open, current in status.counters:
-        state = _("开放") if is_open else _("关闭")
+        state = _("开放") if is_open else _("已关闭")
         print(
             _("窗口 {code}（{window}号）{state}  {current}")
             .format(code=code, window=window, state=state, current=current or "")

@@ -98,7 +98,7 @@ def _malformed(spec: str, why: str = "") -> ValidationError:
     message = _(
         "排队票打印机“{spec}”的写法不对{why}：应写作 tcp://地址[:端口]"
         "（如 tcp://192.168.1.50:9100）或 usb:厂商号:产品号（如 usb:0416:5011）。"
-    ).format(spec=spec, why=f"（{why}）" if why else "")
+    ).format(spec=spec, why=_("（{why}）").format(why=why) if why else "")
     return ValidationError(message, field="ticket_printer")
 
 

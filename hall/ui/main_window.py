@@ -75,9 +75,13 @@ class MainWindow(QMainWindow):
 
     def _build_ui(self) -> None:
         hall = self.ctx.settings.hall_name or _("政务服务大厅")
-        self.setWindowTitle(
-            _("一窗受理 — {hall} — 窗口 {counter}").format(hall=hall, counter=self.actor.counter)
-        )
+        if self.actor.counter:
+            title = _("一窗受理 — {hall} — 窗口 {counter}").format(
+                hall=hall, counter=self.actor.counter
+            )
+        else:  # a guide's desk or a department: no counter of their own
+            title = _("一窗受理 — {hall}").format(hall=hall)
+        self.setWindowTitle(title)
         self.setObjectName("mainWindow")
         screen = self.screen().availableGeometry()
         self.resize(min(1280, screen.width()), min(800, screen.height() - 40))

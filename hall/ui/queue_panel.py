@@ -163,7 +163,7 @@ class QueuePanel(QDockWidget):
         c = self.counter
         if c is None:
             return
-        state = _("开放") if c.is_open else _("关闭")
+        state = _("开放") if c.is_open else _("已关闭")
         self.counter_label.setText(
             _("窗口 {code}（{window} 号窗口）· {state} · 办理 {letters}").format(
                 code=c.code, window=c.window, state=state, letters="".join(c.categories)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hall.core.i18n import set_language
+from hall.core.i18n import LANGUAGES, set_language
 from hall.models.enums import Role
 from hall.services.audit import Actor
 from hall.services.context import AppContext
@@ -39,9 +39,9 @@ from hall.ui.startup import ContextLoader
 from ..services.backoffice import CLERK, CULTURE, SUPERVISOR, accept_restaurant
 from .test_backoffice_ui import open_window
 
-#: A run of Chinese: Han characters with the CJK punctuation between them.
-CJK = r"\u4e00-\u9fff\u3000-\u303f\uff01-\uff60"
-RUN = re.compile(rf"[{CJK}]*[\u4e00-\u9fff][{CJK}]*")
+#: A run of Chinese characters (punctuation aside: a full-width bracket around data is
+#: not a missing translation).
+RUN = re.compile(r"[\u4e00-\u9fff]+")
 TAG = re.compile(r"<[^>]+>")
 GUIDE = Actor("guide01", Role.guide, None, "王芳")
 ADMIN = Actor("admin", Role.admin, "C01", "系统管理员")
@@ -70,7 +70,8 @@ def _strings(value: object) -> Iterator[str]:
 
 def data_runs(ctx: AppContext) -> set[str]:
     """Every run of Chinese in the database's text and the settings: that is data."""
-    runs: set[str] = set(RUN.findall(ctx.settings.hall_name))
+    # Each language is named in its own language in the language choosers.
+    runs: set[str] = set(RUN.findall(" ".join([ctx.settings.hall_name, *LANGUAGES.values()])))
     with sqlite3.connect(ctx.paths.database) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         for table in tables:
@@ -85,7 +86,10 @@ def model_texts(model: QAbstractItemModel | None) -> Iterator[str]:
     if model is None:
         return
     root = QModelIndex()
-    columns = model.columnCount(root)
+    try:
+        columns = model.columnCount(root)
+    except TypeError:  # Qt's own list models (a completer's) keep it private
+        columns = 1
     for column in range(columns):
         yield str(model.headerData(column, Qt.Orientation.Horizontal) or "")
     for row in range(min(model.rowCount(root), 50)):
