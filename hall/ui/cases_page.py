@@ -107,13 +107,13 @@ class CasesPage(QWidget):
                 context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
             )
             n = len(self.buttons)
-            buttons.addWidget(button, n // 3, n % 3)
+            buttons.addWidget(button, n // 2, n % 2)  # two columns: fits a 1280-pixel screen
             self.buttons[key] = button
         # Ctrl+P is the window's action (业务 menu): it prints the case at hand on any page.
         self.buttons["print"] = named(QPushButton(_("打印文书… (Ctrl+P)")), "case_print")
         self.buttons["print"].clicked.connect(self.print_documents)
         self.buttons["print"].setVisible(can(self.actor, Permission.issue_documents))
-        buttons.addWidget(self.buttons["print"], 2, 1)
+        buttons.addWidget(self.buttons["print"], 3, 1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)

@@ -131,7 +131,7 @@ class InboxPage(QWidget):
                 context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
             )
             n = len(self.buttons)
-            grid.addWidget(button, n // 4, n % 4)
+            grid.addWidget(button, n // 3, n % 3)  # three columns: fits a 1280-pixel screen
             self.buttons[key] = button
         right = QWidget()
         right_layout = QVBoxLayout(right)

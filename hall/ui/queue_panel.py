@@ -98,7 +98,11 @@ class QueuePanel(QDockWidget):
         for widget in (self.counter_label, self.number_label, self.ticket_label):
             layout.addWidget(widget)
         layout.addWidget(self.message)
-        layout.addWidget(QLabel(_("暂离的号（回车恢复）：")))
+        parked_label = QLabel(_("暂离的号（回车恢复）："))
+        # Wrapped: the dock is narrow, and English runs longer than Chinese.
+        for label in (self.counter_label, self.waiting, parked_label):
+            label.setWordWrap(True)
+        layout.addWidget(parked_label)
         layout.addWidget(self.parked)
         layout.addWidget(QLabel(_("等候：")))
         layout.addWidget(self.waiting)

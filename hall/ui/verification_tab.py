@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -156,7 +157,7 @@ class VerificationTab(QWidget):
         self.message = message_label()
         self.message.hide()
         self.buttons: dict[str, QPushButton] = {}
-        row = QHBoxLayout()
+        row = QGridLayout()  # two lines: in one, English runs off a 1280-pixel screen
         actions: list[tuple[str, str, str, Callable[[], None]]] = [
             ("assign", _("指派核查人员…"), "Ctrl+I", self.assign),
             ("record", _("登记核查结果…"), "Ctrl+Return", self.record),
@@ -164,13 +165,13 @@ class VerificationTab(QWidget):
             ("inspection", _("登记综合检查结果…"), "Ctrl+Shift+G", self.record_inspection),
             ("notice", _("打印撤销决定书"), "Ctrl+Shift+D", self.print_notice),
         ]
-        for key, label, keys, slot in actions:
+        for index, (key, label, keys, slot) in enumerate(actions):
             button = named(QPushButton(f"{label} ({keys})"), f"verification_{key}")
             button.clicked.connect(slot)
             QShortcut(QKeySequence(keys), self, slot)
-            row.addWidget(button)
+            row.addWidget(button, index // 3, index % 3)
             self.buttons[key] = button
-        row.addStretch(1)
+        row.setColumnStretch(3, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)

@@ -161,6 +161,10 @@ def test_every_page_of_every_role_speaks_english(qtbot, demo_ctx, english) -> No
             show()
             qtbot.wait(50)
             found += untranslated(window, data)
+        # English runs longer than Chinese: every page must still fit a counter's screen.
+        width = window.minimumSizeHint().width()
+        if width > 1280:
+            found.append(f"{actor.username}'s window needs {width} pixels, more than 1280")
         window.close()
     assert not found, "\n".join(sorted(set(found)))
 
