@@ -74,8 +74,8 @@ def cmd_init(args: argparse.Namespace, ctx: AppContext) -> int:
         day = report.demo_day
         print(
             _("演示：已受理案件{n}件（{cases}），排队号 {tickets}，预约号 {appointments}。").format(
-                n=len(day.cases), cases="、".join(day.cases), tickets="、".join(day.tickets),
-                appointments="、".join(day.appointments),
+                n=len(day.cases), cases=_("、").join(day.cases), tickets=_("、").join(day.tickets),
+                appointments=_("、").join(day.appointments),
             )
         )  # fmt: skip
     if report.key_created:

@@ -133,7 +133,7 @@ def detail_as_text(d: CaseDetail, ctx: AppContext) -> str:
             )
         )
         for line in n.lines:
-            lines.append(f"    {line.material}：{line.problem}")
+            lines.append("    " + _("{name}：{what}").format(name=line.material, what=line.problem))
     if d.licenses:
         lines += ["", _("证照：")]
     for v in d.licenses:
@@ -182,7 +182,7 @@ def cmd_cases_withdraw(args: argparse.Namespace, ctx: AppContext) -> int:
     if kept:
         print(
             _("已作出决定的事项不因撤回而失效：{items}").format(
-                items="、".join(s.item_name for s in kept)
+                items=_("、").join(s.item_name for s in kept)
             )
         )
     return 0

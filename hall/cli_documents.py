@@ -58,7 +58,9 @@ def cmd_print(args: argparse.Namespace, ctx: AppContext) -> int:
 
 def register(sub: Any) -> None:
     """Add the `print` command to the top-level subparsers."""
-    kinds = "；".join(f"{k}：{_(v)}" for k, v in _KIND_HELP.items())
+    kinds = _("；").join(
+        _("{name}：{what}").format(name=k, what=_(v)) for k, v in _KIND_HELP.items()
+    )
     p = signed(
         sub.add_parser("print", help=_("生成文书的PDF文件（受理通知书、告知承诺书、证照等）"))
     )

@@ -115,7 +115,7 @@ def cmd_pickup_list(args: argparse.Namespace, ctx: AppContext) -> int:
     for s in work.supplements:
         print(
             f"  {s.case_number:<20} {pad(s.applicant_name, 36)} {pad(s.department, 16)} "
-            + "、".join(s.materials)
+            + _("、").join(s.materials)
         )
     return 0
 

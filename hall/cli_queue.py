@@ -105,7 +105,7 @@ def cmd_open(args: argparse.Namespace, ctx: AppContext) -> int:
         view, _changes = open_counter(ctx, actor, args.counter, categories)
         print(
             _("窗口 {code}（{window} 号窗口）已开放，办理：{letters}").format(
-                code=view.code, window=view.window, letters="、".join(view.categories)
+                code=view.code, window=view.window, letters=_("、").join(view.categories)
             )
         )
     return 0

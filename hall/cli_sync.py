@@ -113,8 +113,8 @@ def _report_line(ctx: AppContext, report: Any) -> str:
     if report.set_aside:
         parts.append(_("被服务器拒收并搁置 {n}").format(n=report.set_aside))
     if report.flagged:
-        parts.append(_("复核信用后提交主管：{cases}").format(cases="、".join(report.flagged)))
-    return _("{time} 在线：").format(time=_when(ctx, ctx.clock.now())) + "，".join(parts)
+        parts.append(_("复核信用后提交主管：{cases}").format(cases=_("、").join(report.flagged)))
+    return _("{time} 在线：").format(time=_when(ctx, ctx.clock.now())) + _("，").join(parts)
 
 
 def cmd_sync(args: argparse.Namespace, ctx: AppContext) -> int:

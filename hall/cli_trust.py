@@ -81,7 +81,7 @@ def cmd_users_list(args: argparse.Namespace, ctx: AppContext) -> int:
         depts = ",".join(u.departments)
         print(
             f"{u.username:<16} {pad(u.display_name, 12)} {pad(role_name(u.role), 14)} "
-            f"{pad(depts, 10)} {'，'.join(state)}".rstrip()
+            f"{pad(depts, 10)} {_('，').join(state)}".rstrip()
         )
     return 0
 
@@ -206,7 +206,7 @@ def cmd_verify(args: argparse.Namespace, ctx: AppContext) -> int:
     if rows:
         print(facts_heading(result))
     for label, value in rows:
-        print(f"  {label}：{value}")
+        print("  " + _("{name}：{what}").format(name=label, what=value))
     return 0 if result.valid else 1
 
 

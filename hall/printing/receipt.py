@@ -26,7 +26,7 @@ def _items_phrase(items: tuple[ReceiptItem, ...]) -> str:
     names = [i.name for i in items[:3]]
     if len(items) == 1:
         return names[0]
-    joined = "、".join(names)
+    joined = _("、").join(names)
     if len(items) <= 3:
         return _("{names}共{count}项").format(names=joined, count=len(items))
     return _("{names}等{count}项").format(names=joined, count=len(items))

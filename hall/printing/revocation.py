@@ -34,7 +34,7 @@ def _licenses(n: RevocationNotice) -> str:
     if not n.licenses:
         return _("准予行政许可的决定")
     return _("准予行政许可的决定及所核发的证照（编号：{numbers}）").format(
-        numbers="、".join(n.licenses)
+        numbers=_("、").join(n.licenses)
     )
 
 
@@ -67,7 +67,7 @@ def _decision(n: RevocationNotice) -> list[Flowable]:
 
 
 def revocation_section(n: RevocationNotice) -> Section:
-    more = [(_("撤销的证照"), "、".join(n.licenses))] if n.licenses else []
+    more = [(_("撤销的证照"), _("、").join(n.licenses))] if n.licenses else []
     if n.inspector:
         more.append((_("核查人员"), n.inspector))
     story: list[Flowable] = [

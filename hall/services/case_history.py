@@ -84,10 +84,10 @@ def _answer(after: dict[str, Any]) -> str:
 
 
 def _supplement(after: dict[str, Any]) -> str:
-    names = "、".join(str(k) for k in (after.get("lines") or {}))
+    names = _("、").join(str(k) for k in (after.get("lines") or {}))
     if after.get("department"):
         return _("审批部门要求补正（{item}）：{names}").format(
-            item="、".join(str(i) for i in after.get("items") or []), names=names
+            item=_("、").join(str(i) for i in after.get("items") or []), names=names
         )
     return _("一次性告知补正：{names}").format(names=names)
 

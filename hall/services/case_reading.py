@@ -336,7 +336,7 @@ def pending_lines(
         if n.status is SupplementStatus.open:
             lines.append(
                 _("补正通知（{day}发出）：等待申请人补正 {names}").format(
-                    day=n.requested_on, names="、".join(line.material for line in n.lines)
+                    day=n.requested_on, names=_("、").join(line.material for line in n.lines)
                 )
             )
     for r in requests:

@@ -201,7 +201,7 @@ def _concerned(
             _(
                 "材料清单中没有：{names}。清单以外的材料不得要求提交；"
                 "其他需要补正的内容请写在“{other}”一项中。"
-            ).format(names="、".join(unknown), other=OTHER),
+            ).format(names=_("、").join(unknown), other=OTHER),
             field="lines",
         )
     problems: list[str] = []
@@ -227,7 +227,7 @@ def _concerned(
         concerned.update(its)
     if problems:
         raise ValidationError(
-            _("以下材料不能要求补正：{problems}。").format(problems="；".join(problems)),
+            _("以下材料不能要求补正：{problems}。").format(problems=_("；").join(problems)),
             field="lines",
         )
     return [s for s in open_subs if s.id in concerned]

@@ -79,7 +79,7 @@ class CaseSummary:
             parts.append(_("容缺待补{n}项").format(n=self.deferred_materials))
         if self.ready_for_pickup:
             parts.append(_("待领取"))
-        return "，".join(parts)
+        return _("，").join(parts)
 
     def to_json(self) -> dict[str, Any]:
         return {

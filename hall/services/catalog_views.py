@@ -147,7 +147,7 @@ class CatalogSnapshot:
             return self.scope[hits[0].code]
         if not hits:
             raise NotFound(_("经营范围目录中找不到“{text}”。").format(text=token.strip()))
-        options = "；".join(f"{h.code} {h.title}" for h in hits[:5])
+        options = _("；").join(f"{h.code} {h.title}" for h in hits[:5])
         if len(hits) > 5:
             options += _("……共{n}条").format(n=len(hits))
         raise ValidationError(

@@ -289,7 +289,7 @@ def approve(
         if awaited:
             raise Conflict(
                 _("“{name}”还有材料未到齐或未核验：{materials}。材料齐全后才能准予许可。").format(
-                    name=sub.item_name, materials="、".join(awaited)
+                    name=sub.item_name, materials=_("、").join(awaited)
                 )
             )
         stops = _end_special(ctx, session, sub, case, today)
@@ -397,7 +397,7 @@ def ask_supplement(
         if foreign:
             raise ValidationError(
                 _("“{names}”不是“{item}”所需的材料，不能由本部门要求补正。").format(
-                    names="、".join(foreign), item=sub.item_name
+                    names=_("、").join(foreign), item=sub.item_name
                 ),
                 field="lines",
             )

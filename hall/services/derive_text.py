@@ -64,7 +64,7 @@ def plan_as_text(plan: Plan) -> str:
         if p.verification_due is not None:
             lines.append(_("    核查期限：{d}").format(d=_deadline(p.verification_due)))
         if p.because_of:
-            lines.append(_("    由经营范围带出：{codes}").format(codes="、".join(p.because_of)))
+            lines.append(_("    由经营范围带出：{codes}").format(codes=_("、").join(p.because_of)))
         lines.append(f"    {p.note}")
     for item in plan.left_out:
         lines.append(_("  已排除（不适用）：{code}  {name}").format(code=item.code, name=item.name))
@@ -81,6 +81,8 @@ def plan_as_text(plan: Plan) -> str:
         lines.append("")
         lines.append(_("合并材料清单（{n}项）：").format(n=len(plan.materials)))
     for m in plan.materials:
-        how = proof_name(m.proof_mode) + (f"：{m.source}" if m.source else "")
+        how = proof_name(m.proof_mode)
+        if m.source:
+            how = _("{name}：{what}").format(name=how, what=m.source)
         lines.append(f"  {m.name}  —  {how}  ({', '.join(m.items)})")
     return "\n".join(lines)

@@ -64,7 +64,7 @@ def clean_value(field: FieldView, raw: Any, *, today: date) -> Any:
             if str(text) not in (field.choices or ()):
                 raise ValidationError(
                     _("“{label}”只能选择：{choices}。").format(
-                        label=label, choices="、".join(field.choices or ())
+                        label=label, choices=_("、").join(field.choices or ())
                     ),
                     field=field.key,
                 )
@@ -80,7 +80,9 @@ def clean_value(field: FieldView, raw: Any, *, today: date) -> Any:
             )
     except ValidationError as exc:
         if exc.field is None or exc.field != field.key:
-            raise ValidationError(f"{label}：{exc.message}", field=field.key) from None
+            raise ValidationError(
+                _("{name}：{what}").format(name=label, what=exc.message), field=field.key
+            ) from None
         raise
     except (ValueError, InvalidOperation):
         expected = {
@@ -113,7 +115,7 @@ class FormErrors(ValidationError):
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(
-            _("表单有{n}处需要更正：").format(n=len(errors)) + "；".join(errors.values())
+            _("表单有{n}处需要更正：").format(n=len(errors)) + _("；").join(errors.values())
         )
         self.errors = errors
 

@@ -362,5 +362,5 @@ def _answer_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value)
+        return _("、").join(str(v) for v in value)
     return str(value)

@@ -71,7 +71,7 @@ def outcome_problems(
     names = {m.name for m in plan.materials}
     unknown = sorted((set(outcomes) | set(deferred)) - names)
     if unknown:
-        found.append(_("材料清单中没有：{names}。").format(names="、".join(unknown)))
+        found.append(_("材料清单中没有：{names}。").format(names=_("、").join(unknown)))
     for material in plan.materials:
         status = outcomes.get(material.name)
         if material.name in deferred:
@@ -115,7 +115,7 @@ def on_the_spot_problems(
         status = outcomes.get(m.name) or (
             MaterialStatus.deferred if m.name in deferred else DEFAULT_MATERIAL_STATUS[m.proof_mode]
         )
-        items = "、".join(needing)
+        items = _("、").join(needing)
         if status is MaterialStatus.pending:
             found.append(
                 _(

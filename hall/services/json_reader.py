@@ -181,7 +181,7 @@ class JsonReader:
         try:
             return enum(value)
         except ValueError:
-            allowed = "、".join(m.value for m in enum)
+            allowed = _("、").join(m.value for m in enum)
             self.problem(
                 f"{place}.{key}",
                 _("“{value}”不是可选值（{allowed}）").format(value=value, allowed=allowed),

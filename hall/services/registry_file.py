@@ -304,14 +304,14 @@ def header_order(fields: list[str]) -> tuple[int, ...]:
     if missing or extra or twice:
         parts = []
         if missing:
-            parts.append(_("缺少列 {names}").format(names="、".join(missing)))
+            parts.append(_("缺少列 {names}").format(names=_("、").join(missing)))
         if extra:
-            parts.append(_("多出列 {names}").format(names="、".join(extra) or _("（空白）")))
+            parts.append(_("多出列 {names}").format(names=_("、").join(extra) or _("（空白）")))
         if twice:
-            parts.append(_("列 {names} 重复").format(names="、".join(twice)))
+            parts.append(_("列 {names} 重复").format(names=_("、").join(twice)))
         raise ValidationError(
             _("文件第一行（表头）应恰好是这些列（顺序不限）：{expected}；{found}。").format(
-                expected=",".join(COLUMNS), found="；".join(parts)
+                expected=",".join(COLUMNS), found=_("；").join(parts)
             ),
             field="file",
         )

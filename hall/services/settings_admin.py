@@ -63,7 +63,7 @@ def change_settings(ctx: AppContext, actor: Actor, /, **changes: Any) -> Changes
     changed."""
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
-        raise ValidationError(_("没有这个设置项：{names}").format(names="、".join(unknown)))
+        raise ValidationError(_("没有这个设置项：{names}").format(names=_("、").join(unknown)))
     checked = {name: _checked(name, value) for name, value in changes.items()}
     before = {name: getattr(ctx.settings, name) for name in checked}
     with ctx.uow() as session:

@@ -277,7 +277,7 @@ def plan_inspection(
             except Conflict as exc:
                 raise ValidationError(str(exc), field="tasks") from None
         if len({row.applicant.id for row in rows}) > 1:
-            names = "、".join(dict.fromkeys(row.applicant.name for row in rows))
+            names = _("、").join(dict.fromkeys(row.applicant.name for row in rows))
             raise ValidationError(
                 _("综合检查只能安排同一申请人的核查任务，所选任务属于{names}。").format(
                     names=names

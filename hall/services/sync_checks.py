@@ -53,7 +53,7 @@ def recheck_credit(ctx: AppContext) -> tuple[int, tuple[str, ...]]:
             records = records_in_force(session, code, case.accepted_on)
             if not records:
                 continue
-            reasons = "；".join(r.reason for r in records)
+            reasons = _("；").join(r.reason for r in records)
             session.add(
                 SupervisorFlag(
                     case_id=case.id,
@@ -68,7 +68,7 @@ def recheck_credit(ctx: AppContext) -> tuple[int, tuple[str, ...]]:
                         if case.credit_as_of and case.credit_as_of.year > 1970
                         else _("从未同步"),
                         reasons=reasons,
-                        items="、".join(committed),
+                        items=_("、").join(committed),
                     ),
                     raised_at=now,
                     raised_by=ctx.counter,

@@ -54,7 +54,7 @@ def deadline_text(s: SubCaseDetail) -> str:
         parts.append(_("已暂停{n}个工作日").format(n=s.stopped_days))
     if s.verification_due is not None:
         parts.append(_("事后核查截止{day}").format(day=s.verification_due.isoformat()))
-    return esc("；".join(parts))
+    return esc(_("；").join(parts))
 
 
 def _decision_reason(s: SubCaseDetail) -> str:

@@ -344,7 +344,7 @@ class CasesPage(QWidget):
         d = self.detail
         if d is None or d.open_supplement is None:
             return
-        asked = "、".join(line.material for line in d.open_supplement.lines)
+        asked = _("、").join(line.material for line in d.open_supplement.lines)
         if (
             QMessageBox.question(
                 self,

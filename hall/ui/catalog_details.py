@@ -105,7 +105,7 @@ def scope_html(catalog: CatalogSnapshot, entry: ScopeView) -> str:
     kind = _("许可项目") if entry.licensed else _("一般项目（无需许可）")
     rows = [_row(_("代码"), escape(entry.code)), _row(_("类型"), escape(kind))]
     if entry.industry:
-        codes = "、".join(c.strip() for c in entry.industry.replace("，", ",").split(","))
+        codes = _("、").join(c.strip() for c in entry.industry.replace("，", ",").split(","))
         rows.append(_row(_("国民经济行业"), escape(codes)))
     if entry.description:
         rows.append(_row(_("说明"), escape(entry.description)))

@@ -141,7 +141,7 @@ class CatalogPage(QWidget):
                         entry.code,
                         entry.text,
                         _("许可项目") if entry.licensed else _("一般项目"),
-                        "、".join(dict.fromkeys(i.department_name for i in needed)),
+                        _("、").join(dict.fromkeys(i.department_name for i in needed)),
                     )
                 )
         self.model.set_rows(rows)

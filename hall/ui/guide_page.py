@@ -86,7 +86,7 @@ class WaitingModel(RowsTableModel[WaitingTicket]):
             return _("{n} 分钟").format(n=max(0, minutes))
         if not t.prereviewed:
             return ""
-        return _("缺：{m}").format(m="、".join(t.missing)) if t.missing else _("齐全")
+        return _("缺：{m}").format(m=_("、").join(t.missing)) if t.missing else _("齐全")
 
 
 class GuidePage(QWidget):

@@ -181,7 +181,7 @@ class PickupPage(QWidget):
         for s in work.supplements:
             text = _("{number}  {name}\n    {dept}（{day}）：{materials}").format(
                 number=s.case_number, name=s.applicant_name, dept=s.department,
-                day=s.requested_on.isoformat(), materials="、".join(s.materials),
+                day=s.requested_on.isoformat(), materials=_("、").join(s.materials),
             )  # fmt: skip
             item = QListWidgetItem(text)
             item.setData(ROLE, s.case_number)
@@ -232,7 +232,7 @@ class PickupPage(QWidget):
         if not detail.ready_for_pickup:
             self._say(
                 _("案件 {n} 尚不能领取：{why}").format(
-                    n=detail.number, why="；".join(detail.pending)
+                    n=detail.number, why=_("；").join(detail.pending)
                 )
                 if detail.pickup is None
                 else _("案件 {n} 的证照已经领取。").format(n=detail.number)

@@ -68,7 +68,7 @@ class PreReviewDialog(QDialog):
         if self.page.plan is None:
             self.missing.setText(_("选择经营范围或事项后，这里列出还缺的材料。"))
         elif missing:
-            self.missing.setText(_("还缺：{m}").format(m="、".join(missing)))
+            self.missing.setText(_("还缺：{m}").format(m=_("、").join(missing)))
         else:
             self.missing.setText(_("材料齐全，可等候叫号。"))
 

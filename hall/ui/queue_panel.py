@@ -200,7 +200,7 @@ class QueuePanel(QDockWidget):
         if t.case_number:
             parts.append(_("领取证照：{case}").format(case=t.case_number))
         if t.draft_id:
-            missing = "、".join(t.missing) if t.missing else _("无")
+            missing = _("、").join(t.missing) if t.missing else _("无")
             parts.append(_("已预审，缺少：{missing}").format(missing=missing))
         return "\n".join(parts)
 

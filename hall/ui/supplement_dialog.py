@@ -98,7 +98,7 @@ class SupplementDialog(QDialog):
         missing = [name for name, problem in lines.items() if not problem]
         if missing:
             self.message.setText(
-                _("请写明需要补正的内容：{names}").format(names="、".join(missing))
+                _("请写明需要补正的内容：{names}").format(names=_("、").join(missing))
             )
             return
         try:

@@ -217,7 +217,7 @@ class PlanDialog(_Dialog):
         self.form.addRow(
             QLabel(
                 _("{applicant}：{n} 项核查任务一次上门完成。").format(
-                    applicant="、".join(names), n=len(tasks)
+                    applicant=_("、").join(names), n=len(tasks)
                 )
             )
         )

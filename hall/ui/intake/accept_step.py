@@ -161,7 +161,9 @@ class AcceptStep(StepWidget):
             return
         self.todo.clear()
         for p in self.page.problems:
-            item = QListWidgetItem(f"{step_title(p.step)}：{p.message}")
+            item = QListWidgetItem(
+                _("{name}：{what}").format(name=step_title(p.step), what=p.message)
+            )
             item.setData(STEP_ROLE, p.step.value)
             self.todo.addItem(item)
         plan = self.page.plan
@@ -169,7 +171,7 @@ class AcceptStep(StepWidget):
             self.status.setText(escape(_("还有{n}项需要处理。").format(n=len(self.page.problems))))
         elif plan is not None:
             on_spot = sum(1 for p in plan.items if p.decided_on_the_spot)
-            routes = "、".join(f"{p.item.name}（{route_name(p.route)}）" for p in plan.items)
+            routes = _("、").join(f"{p.item.name}（{route_name(p.route)}）" for p in plan.items)
             self.status.setText(
                 escape(
                     _("可以受理：{n}个事项，其中{m}个当场办结。{routes}").format(

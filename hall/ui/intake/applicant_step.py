@@ -179,7 +179,7 @@ class ApplicantStep(StepWidget):
             (_("主体类型"), r.entity_type),
             (_("注册资本"), r.registered_capital),
             (_("成立日期"), r.established.isoformat() if r.established else None),
-            (_("登记经营范围"), "、".join(r.registered_scope) if r.registered_scope else None),
+            (_("登记经营范围"), _("、").join(r.registered_scope) if r.registered_scope else None),
         ):
             if value:
                 lines.append(f"{escape(label)}：{escape(value)}")

@@ -129,7 +129,7 @@ class CommitmentStep(StepWidget):
             escape(f"{r.reason}（{r.source}，{_('自')}{r.since.isoformat()}）")
             for r in plan.applicant.credit_records
         )
-        names = "、".join(p.item.name for p in fell_back) or _("无")
+        names = _("、").join(p.item.name for p in fell_back) or _("无")
         self.credit.setText(
             f"<b>{escape(_('申请人列入失信主体名单，不适用告知承诺。'))}</b><br>{records}<br>"
             + escape(_("以下事项按一般程序审批：{names}").format(names=names))

@@ -186,7 +186,7 @@ class MaterialsStep(StepWidget):
                 (Col.name, name),
                 (Col.mode, proof_name(m.proof_mode)),
                 (Col.source, m.source or ""),
-                (Col.items, "、".join(m.items)),
+                (Col.items, _("、").join(m.items)),
             ):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(

@@ -239,7 +239,7 @@ class ScopeStep(StepWidget):
         rows: list[tuple[str, str, str, str, str, str, bool | None]] = []
         if plan is not None:
             for p in plan.items:
-                why = "、".join(p.because_of) if p.because_of else _("直接申请")
+                why = _("、").join(p.because_of) if p.because_of else _("直接申请")
                 rows.append(
                     (
                         p.item.code,
@@ -281,7 +281,7 @@ class ScopeStep(StepWidget):
             self.plan_note.setText(self.page.plan_error)
             self.plan_note.setStyleSheet("color: #b00020;")
         elif plan is not None and plan.general_scope:
-            entries = "、".join(e.text for e in plan.general_scope)
+            entries = _("、").join(e.text for e in plan.general_scope)
             self.plan_note.setText(_("一般项目无需许可：{entries}").format(entries=entries))
             self.plan_note.setStyleSheet("color: #555;")
         else:
